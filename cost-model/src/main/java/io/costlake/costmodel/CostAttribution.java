@@ -1,0 +1,299 @@
+package io.costlake.costmodel;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+import io.costlake.costmodel.allocation.ContainerAllocation;
+import io.costlake.costmodel.audit.AttributionResult;
+import io.costlake.costmodel.audit.ClusterDayAudit;
+import io.costlake.costmodel.audit.ConservationViolation;
+import io.costlake.costmodel.pricing.NodeRates;
+import io.costlake.costmodel.storage.VolumeCosts;
+import io.costlake.ingest.bronze.BronzeTable;
+import io.costlake.ingest.lake.Lake;
+import io.costlake.ingest.pricing.PriceBook;
+
+/**
+ * Attributes one day of bronze samples of one or more clusters to nodes, containers, workloads,
+ * namespaces and cost pools (DESIGN §4) and writes the gold tables. Each cluster is attributed on its
+ * own; the conservation audit of every cluster-day must balance or the day fails.
+ */
+public final class CostAttribution {
+    private final Lake lake;
+    private final PriceBook prices;
+    private final CostModelConfig config;
+
+    public CostAttribution(Lake lake, PriceBook prices, CostModelConfig config) {
+        this.lake = requireNonNull(lake, "lake is null");
+        this.prices = requireNonNull(prices, "prices is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    public AttributionResult attribute(Collection<String> clusters, LocalDate day) {
+        requireNonNull(clusters, "clusters is null");
+        requireNonNull(day, "day is null");
+        SparkSession spark = lake.spark();
+        double hours = config.sampleHours();
+
+        Dataset<Row> nodeLabels = bronze(BronzeTable.OBJECT_LABELS, clusters, day)
+                .where(col("object_kind").equalTo("node")).withColumnRenamed("name", "node");
+        Dataset<Row> rates = new NodeRates(spark, prices).rates(bronze(BronzeTable.NODE_CAPACITY, clusters, day),
+                nodeLabels, bronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> podInfo = bronze(BronzeTable.POD_INFO, clusters, day);
+        Dataset<Row> allocations = new ContainerAllocation(config).allocate(
+                        bronze(BronzeTable.CONTAINER_CPU_USAGE, clusters, day),
+                        bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
+                        bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
+                        bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, allocations));
+        try {
+            Dataset<Row> containerHour = containerHours(allocations, podInfo, hours)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(containerHour);
+            lake.replace(GoldTable.CONTAINER_HOUR, clusters, day, containerHour);
+
+            Dataset<Row> nodeDay = nodeDays(allocations, rates, hours).persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(nodeDay);
+            lake.replace(GoldTable.NODE_DAY, clusters, day, nodeDay);
+
+            Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
+                            bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
+                            bronze(BronzeTable.PVC_INFO, clusters, day))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(volumes);
+            lake.replace(GoldTable.VOLUME_DAY, clusters, day, volumes);
+
+            Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
+            Dataset<Row> namespaceDay = new NamespaceCosts(config).namespaceDays(containerHour, nodeDay, volumes, pools)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(namespaceDay);
+            lake.replace(GoldTable.NAMESPACE_DAY, clusters, day, namespaceDay);
+            lake.replace(GoldTable.WORKLOAD_DAY, clusters, day, workloadDays(containerHour, pools));
+            lake.replace(GoldTable.COST_POOL_DAY, clusters, day, costPoolDays(namespaceDay));
+
+            List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
+            lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));
+            List<String> violations = audits.stream().filter(audit -> !audit.balanced())
+                    .map(ClusterDayAudit::describe).toList();
+            if (!violations.isEmpty()) {
+                throw new ConservationViolation("conservation audit failed: " + String.join("; ", violations));
+            }
+            return new AttributionResult(audits);
+        } finally {
+            cached.forEach(Dataset::unpersist);
+        }
+    }
+
+    private Dataset<Row> bronze(BronzeTable table, Collection<String> clusters, LocalDate day) {
+        Dataset<Row> all = lake.readAll(table).orElseThrow(() -> new IllegalStateException(
+                "bronze table " + table.tableName() + " does not exist in " + lake.root() + ": ingest the day first"));
+        return all.where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
+    }
+
+    /**
+     * Container-hour costs and usage, with the owning workload: a ReplicaSet's pods belong to the Deployment
+     * whose name is the ReplicaSet's without its pod-template hash (as OpenCost and Kubecost report them).
+     */
+    private static Dataset<Row> containerHours(Dataset<Row> allocations, Dataset<Row> podInfo, double hours) {
+        Dataset<Row> owners = podInfo.groupBy("cluster", "namespace", "pod").agg(
+                max_by(col("created_by_kind"), col("ts")).as("owner_kind"),
+                max_by(col("created_by_name"), col("ts")).as("owner_name"));
+        Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
+        return allocations.where(col("is_container"))
+                .withColumn("hour", timestamp_seconds(col("bucket").minus(col("bucket").mod(3600))))
+                .groupBy("cluster", "day", "hour", "node", "namespace", "pod", "container")
+                .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
+                        sum("cpu_request").multiply(hours).as("cpu_request_core_hours"),
+                        sum("cpu_usage").multiply(hours).as("cpu_usage_core_hours"),
+                        max("cpu_usage").as("cpu_usage_max"),
+                        sum("cpu_want").multiply(hours).as("cpu_billable_core_hours"),
+                        sum("cpu_alloc").multiply(hours).as("cpu_core_hours"),
+                        sum("ram_request_gib").multiply(hours).as("ram_request_gib_hours"),
+                        sum("ram_usage_gib").multiply(hours).as("ram_usage_gib_hours"),
+                        max("ram_usage_gib").as("ram_usage_max_gib"),
+                        sum("ram_want").multiply(hours).as("ram_billable_gib_hours"),
+                        sum("ram_alloc_gib").multiply(hours).as("ram_gib_hours"),
+                        sum("gpu_alloc").multiply(hours).as("gpu_hours"),
+                        count(lit(1)).as("samples"),
+                        sum(when(col("priced"), lit(0L)).otherwise(lit(1L))).as("unpriced_samples"))
+                .join(broadcast(owners), JoinKeys.of("cluster", "namespace", "pod"), "left")
+                .withColumn("workload_kind", when(isReplicaSet, lit("Deployment"))
+                        .otherwise(coalesce(col("owner_kind"), lit("Pod"))))
+                .withColumn("workload_name", when(isReplicaSet, regexp_replace(col("owner_name"), "-[a-z0-9]{5,10}$", ""))
+                        .otherwise(coalesce(col("owner_name"), col("pod"))))
+                .withColumn("total_cost", col("cpu_cost").plus(col("ram_cost")).plus(col("gpu_cost")))
+                .drop("owner_kind", "owner_name");
+    }
+
+    /**
+     * Node cost for every interval the node was present (a capacity sample or a container on it), and its
+     * idle part: node cost minus what its containers were allocated, per resource.
+     */
+    private static Dataset<Row> nodeDays(Dataset<Row> allocations, Dataset<Row> rates, double hours) {
+        Dataset<Row> perInterval = allocations.groupBy("cluster", "day", "node", "bucket")
+                .agg(sum("cpu_cost").as("cpu_alloc_cost"), sum("ram_cost").as("ram_alloc_cost"),
+                        sum("gpu_cost").as("gpu_alloc_cost"));
+        Dataset<Row> perDay = perInterval.groupBy("cluster", "day", "node")
+                .agg(count(lit(1)).multiply(hours).as("hours"), sum("cpu_alloc_cost").as("cpu_alloc_cost"),
+                        sum("ram_alloc_cost").as("ram_alloc_cost"), sum("gpu_alloc_cost").as("gpu_alloc_cost"));
+        return perDay.join(rates, JoinKeys.of("cluster", "day", "node"), "inner")
+                .withColumn("cpu_cost", col("hours").multiply(col("cpu_cores")).multiply(col("cpu_rate")))
+                .withColumn("ram_cost", col("hours").multiply(col("ram_gib")).multiply(col("ram_rate")))
+                .withColumn("gpu_cost", col("hours").multiply(col("gpus")).multiply(col("gpu_rate")))
+                .withColumn("total_cost", col("cpu_cost").plus(col("ram_cost")).plus(col("gpu_cost")))
+                .withColumn("cpu_idle_cost", idle(col("cpu_cost"), col("cpu_alloc_cost")))
+                .withColumn("ram_idle_cost", idle(col("ram_cost"), col("ram_alloc_cost")))
+                .withColumn("gpu_idle_cost", idle(col("gpu_cost"), col("gpu_alloc_cost")))
+                .withColumn("idle_cost", col("cpu_idle_cost").plus(col("ram_idle_cost")).plus(col("gpu_idle_cost")))
+                .select("cluster", "day", "node", "instance_type", "gpu_model", "price_source", "cpu_cores", "ram_gib",
+                        "gpus", "hours", "hourly_price", "cpu_rate", "ram_rate", "gpu_rate", "cpu_cost", "ram_cost",
+                        "gpu_cost", "total_cost", "cpu_alloc_cost", "ram_alloc_cost", "gpu_alloc_cost",
+                        "cpu_idle_cost", "ram_idle_cost", "gpu_idle_cost", "idle_cost");
+    }
+
+    /**
+     * Node cost minus allocated cost. Allocations are scaled to capacity, so this is never negative beyond
+     * floating-point noise, which is kept (not clamped) so the books balance exactly.
+     */
+    private static Column idle(Column nodeCost, Column allocated) {
+        return nodeCost.minus(allocated);
+    }
+
+    /** Cost pool per (cluster, namespace): the config mapping, else the namespace label, else unassigned. */
+    private Dataset<Row> costPools(Dataset<Row> objectLabels, SparkSession spark) {
+        Dataset<Row> labelled = objectLabels.where(col("object_kind").equalTo("namespace"))
+                .groupBy("cluster", "name")
+                .agg(max_by(col("labels").getItem(config.costPoolLabelColumn()), col("ts")).as("label_pool"))
+                .withColumnRenamed("name", "namespace");
+        StructType schema = new StructType().add("namespace", DataTypes.StringType, false)
+                .add("mapped_pool", DataTypes.StringType, false);
+        List<Row> mapping = config.costPools().entrySet().stream()
+                .map(entry -> RowFactory.create(entry.getKey(), entry.getValue())).toList();
+        Dataset<Row> mapped = spark.createDataFrame(mapping, schema);
+        return labelled.join(broadcast(mapped), JoinKeys.of("namespace"), "full_outer")
+                .select(col("cluster"), col("namespace"), coalesce(col("mapped_pool"), col("label_pool")).as("pool"));
+    }
+
+    private static Dataset<Row> workloadDays(Dataset<Row> containerHour, Dataset<Row> pools) {
+        return containerHour.groupBy("cluster", "day", "namespace", "workload_kind", "workload_name")
+                .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
+                        sum("total_cost").as("total_cost"),
+                        sum("cpu_request_core_hours").as("cpu_request_core_hours"),
+                        sum("cpu_usage_core_hours").as("cpu_usage_core_hours"),
+                        sum("cpu_billable_core_hours").as("cpu_billable_core_hours"),
+                        max("cpu_usage_max").as("cpu_usage_max"),
+                        sum("ram_request_gib_hours").as("ram_request_gib_hours"),
+                        sum("ram_usage_gib_hours").as("ram_usage_gib_hours"),
+                        sum("ram_billable_gib_hours").as("ram_billable_gib_hours"),
+                        max("ram_usage_max_gib").as("ram_usage_max_gib"),
+                        sum("gpu_hours").as("gpu_hours"),
+                        org.apache.spark.sql.functions.count_distinct(col("pod")).as("pods"))
+                .join(pools.select(col("cluster"), col("namespace"), col("pool").as("cost_pool")),
+                        JoinKeys.of("cluster", "namespace"), "left")
+                .withColumn("cost_pool", coalesce(col("cost_pool"), lit(CostModelConfig.UNASSIGNED_POOL)))
+                .withColumn("cpu_efficiency", ratio(col("cpu_usage_core_hours"), col("cpu_billable_core_hours")))
+                .withColumn("ram_efficiency", ratio(col("ram_usage_gib_hours"), col("ram_billable_gib_hours")));
+    }
+
+    private static Dataset<Row> costPoolDays(Dataset<Row> namespaceDay) {
+        return namespaceDay.groupBy("cluster", "day", "cost_pool")
+                .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
+                        sum("storage_cost").as("storage_cost"), sum("idle_cost").as("idle_cost"),
+                        sum("shared_cost").as("shared_cost"), sum("total_cost").as("total_cost"),
+                        sum("storage_gib_hours").as("storage_gib_hours"),
+                        count(lit(1)).as("namespaces"));
+    }
+
+    static Column ratio(Column numerator, Column denominator) {
+        return when(denominator.gt(0), numerator.divide(denominator));
+    }
+
+    private static List<ClusterDayAudit> audit(Collection<String> clusters, LocalDate day, Dataset<Row> nodeDay,
+            Dataset<Row> volumes, Dataset<Row> namespaceDay, Dataset<Row> containerHour) {
+        Dataset<Row> totals = nodeDay.groupBy("cluster").agg(sum("total_cost").as("node_cost"))
+                .join(volumes.groupBy("cluster").agg(sum("storage_cost").as("volume_cost")), JoinKeys.of("cluster"),
+                        "full_outer")
+                .join(namespaceDay.groupBy("cluster").agg(sum("total_cost").as("namespace_cost")),
+                        JoinKeys.of("cluster"), "full_outer")
+                .join(containerHour.groupBy("cluster").agg(sum("samples").as("samples"),
+                        sum("unpriced_samples").as("unpriced")), JoinKeys.of("cluster"), "full_outer");
+        Set<String> seen = new TreeSet<>();
+        List<ClusterDayAudit> audits = new ArrayList<>();
+        for (Row row : totals.collectAsList()) {
+            String cluster = row.getString(row.fieldIndex("cluster"));
+            seen.add(cluster);
+            audits.add(new ClusterDayAudit(cluster, day, doubleOrZero(row, "node_cost"),
+                    doubleOrZero(row, "volume_cost"), doubleOrZero(row, "namespace_cost"), longOrZero(row, "samples"),
+                    longOrZero(row, "unpriced")));
+        }
+        for (String cluster : new TreeSet<>(clusters)) {
+            if (!seen.contains(cluster)) {
+                audits.add(new ClusterDayAudit(cluster, day, 0, 0, 0, 0, 0));
+            }
+        }
+        audits.sort(java.util.Comparator.comparing(ClusterDayAudit::cluster));
+        return audits;
+    }
+
+    private static Dataset<Row> auditRows(SparkSession spark, List<ClusterDayAudit> audits) {
+        StructType schema = new StructType()
+                .add("cluster", DataTypes.StringType, false).add("day", DataTypes.DateType, false)
+                .add("node_cost", DataTypes.DoubleType, false).add("volume_cost", DataTypes.DoubleType, false)
+                .add("namespace_cost", DataTypes.DoubleType, false).add("delta", DataTypes.DoubleType, false)
+                .add("relative_delta", DataTypes.DoubleType, false).add("balanced", DataTypes.BooleanType, false)
+                .add("container_samples", DataTypes.LongType, false).add("unpriced_samples", DataTypes.LongType, false);
+        List<Row> rows = audits.stream().map(audit -> RowFactory.create(audit.cluster(),
+                java.sql.Date.valueOf(audit.day()), audit.nodeCost(), audit.volumeCost(), audit.namespaceCost(),
+                audit.delta(), audit.relativeDelta(), audit.balanced(), audit.containerSamples(),
+                audit.unpricedSamples())).toList();
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static double doubleOrZero(Row row, String field) {
+        int index = row.fieldIndex(field);
+        return row.isNullAt(index) ? 0 : ((Number) row.get(index)).doubleValue();
+    }
+
+    private static long longOrZero(Row row, String field) {
+        int index = row.fieldIndex(field);
+        return row.isNullAt(index) ? 0 : ((Number) row.get(index)).longValue();
+    }
+
+    static WindowSpec byCluster() {
+        return Window.partitionBy("cluster", "day");
+    }
+
+
+}

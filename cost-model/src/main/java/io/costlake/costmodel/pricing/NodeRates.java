@@ -1,0 +1,154 @@
+package io.costlake.costmodel.pricing;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import io.costlake.costmodel.JoinKeys;
+import io.costlake.ingest.pricing.PriceBook;
+
+/**
+ * Per node and day: capacity, hourly price and the unit rates it splits into (DESIGN §4).
+ *
+ * <p>When the node's hourly price P is known (its instance type is in the price book, or OpenCost's
+ * {@code node_total_hourly_cost} is scraped) the GPU part is {@code gpus × gpuHour(model)}, capped at P,
+ * and the rest is split between CPU and RAM in proportion to their default-rate values. Otherwise the
+ * default rates apply and P follows from them. Physical GPUs are the {@code nvidia.com/gpu.count} node
+ * label when present (time-slicing and MIG advertise slices, not GPUs), else the {@code nvidia_com_gpu}
+ * capacity, else the MIG slices' total in sevenths.
+ */
+public final class NodeRates {
+    public static final double GIB = 1024.0 * 1024.0 * 1024.0;
+    /** A100 / H100 MIG: a GPU has seven compute slices; {@code 3g.40gb} is 3/7 of it. */
+    public static final double MIG_SLICES_PER_GPU = 7.0;
+
+    private final SparkSession spark;
+    private final PriceBook prices;
+
+    public NodeRates(SparkSession spark, PriceBook prices) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.prices = requireNonNull(prices, "prices is null");
+    }
+
+    /**
+     * Columns: cluster, day, node, instance_type, gpu_model, cpu_cores, ram_gib, gpus, gpu_replicas,
+     * hourly_price, price_source, cpu_rate, ram_rate, gpu_rate.
+     *
+     * @param capacity bronze node_capacity rows
+     * @param nodeLabels bronze object_labels rows of kind node
+     * @param gpuSamples bronze gpu rows (for the GPU model)
+     * @param openCostPrices bronze opencost_price rows
+     */
+    public Dataset<Row> rates(Dataset<Row> capacity, Dataset<Row> nodeLabels, Dataset<Row> gpuSamples,
+            Dataset<Row> openCostPrices) {
+        Column resource = col("resource");
+        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        Dataset<Row> caps = capacity.groupBy("cluster", "day", "node").agg(
+                max(when(resource.equalTo("cpu"), col("value"))).as("cpu_cores"),
+                max(when(resource.equalTo("memory"), col("value"))).divide(GIB).as("ram_gib"),
+                max(when(resource.equalTo("nvidia_com_gpu"), col("value"))).as("gpu_capacity"),
+                max(when(resource.equalTo("nvidia_com_gpu_shared"), col("value"))).as("gpu_shared_capacity"),
+                sum(when(migSlices.notEqual(""), col("value").multiply(migSlices.cast("double")))).as("mig_slices"));
+        // MIG capacity is one value per profile per sample: the day's total is the sum over profiles of
+        // one sample, so divide the summed slices by the number of samples.
+        Dataset<Row> migPerSample = capacity.where(resource.startsWith("nvidia_com_mig_"))
+                .groupBy("cluster", "day", "node").agg(count_distinct(col("ts")).as("mig_samples"));
+        Dataset<Row> labels = nodeLabels.groupBy("cluster", "node").agg(
+                max_by(col("labels").getItem("label_node_kubernetes_io_instance_type"), col("ts")).as("instance_type"),
+                max_by(col("labels").getItem("label_nvidia_com_gpu_count"), col("ts")).cast("double")
+                        .as("label_gpu_count"),
+                max_by(col("labels").getItem("label_nvidia_com_gpu_product"), col("ts")).as("label_gpu_product"));
+        Dataset<Row> models = gpuSamples.where(col("model").isNotNull())
+                .groupBy("cluster", "node").agg(first(col("model"), true).as("dcgm_model"));
+        Dataset<Row> openCost = openCostPrices.where(col("node").isNotNull())
+                .groupBy("cluster", "node").agg(
+                        avg(when(col("metric").equalTo("node_total_hourly_cost"), col("value")))
+                                .as("opencost_hourly"));
+
+        Dataset<Row> nodes = caps
+                .join(migPerSample, JoinKeys.of("cluster", "day", "node"), "left")
+                .join(labels, JoinKeys.of("cluster", "node"), "left")
+                .join(models, JoinKeys.of("cluster", "node"), "left")
+                .join(openCost, JoinKeys.of("cluster", "node"), "left")
+                .withColumn("gpus", coalesce(
+                        when(col("label_gpu_count").gt(0), col("label_gpu_count")),
+                        col("gpu_capacity"),
+                        col("mig_slices").divide(col("mig_samples")).divide(MIG_SLICES_PER_GPU),
+                        lit(0.0)))
+                .withColumn("gpu_replicas", when(col("gpus").gt(0).and(col("gpu_shared_capacity").isNotNull()),
+                        greatest(lit(1.0), col("gpu_shared_capacity").divide(col("gpus")))).otherwise(lit(1.0)))
+                .withColumn("gpu_model", coalesce(col("dcgm_model"), col("label_gpu_product")))
+                .withColumn("cpu_cores", coalesce(col("cpu_cores"), lit(0.0)))
+                .withColumn("ram_gib", coalesce(col("ram_gib"), lit(0.0)));
+
+        PriceBook.DefaultRates defaults = prices.defaults();
+        Dataset<Row> priced = nodes
+                .join(broadcast(priceTable(prices.instanceTypeHourly(), "instance_type", "book_hourly")),
+                        JoinKeys.of("instance_type"), "left")
+                .join(broadcast(priceTable(prices.gpuModelHourly(), "gpu_model", "model_gpu_hourly")),
+                        JoinKeys.of("gpu_model"), "left")
+                .withColumn("gpu_hour", coalesce(col("model_gpu_hourly"), lit(defaults.gpuHour())))
+                .withColumn("known_price", coalesce(col("book_hourly"), col("opencost_hourly")))
+                .withColumn("price_source", when(col("book_hourly").isNotNull(), lit("price_book"))
+                        .when(col("opencost_hourly").isNotNull(), lit("opencost"))
+                        .otherwise(lit("default_rates")));
+
+        Column cpuWeight = col("cpu_cores").multiply(defaults.cpuCoreHour());
+        Column ramWeight = col("ram_gib").multiply(defaults.ramGiBHour());
+        Column gpuPart = least(col("gpus").multiply(col("gpu_hour")), col("known_price"));
+        Column rest = col("known_price").minus(col("gpu_part"));
+        Column cpuRamWeight = cpuWeight.plus(ramWeight);
+        return priced
+                .withColumn("gpu_part", gpuPart)
+                .withColumn("cpu_rate", when(col("known_price").isNull(), lit(defaults.cpuCoreHour()))
+                        .when(col("cpu_cores").gt(0).and(cpuRamWeight.gt(0)),
+                                rest.multiply(cpuWeight).divide(cpuRamWeight).divide(col("cpu_cores")))
+                        .otherwise(lit(0.0)))
+                .withColumn("ram_rate", when(col("known_price").isNull(), lit(defaults.ramGiBHour()))
+                        .when(col("ram_gib").gt(0).and(cpuRamWeight.gt(0)),
+                                rest.multiply(ramWeight).divide(cpuRamWeight).divide(col("ram_gib")))
+                        .otherwise(lit(0.0)))
+                .withColumn("gpu_rate", when(col("known_price").isNull(), col("gpu_hour"))
+                        .when(col("gpus").gt(0), col("gpu_part").divide(col("gpus")))
+                        .otherwise(lit(0.0)))
+                .withColumn("hourly_price", col("cpu_cores").multiply(col("cpu_rate"))
+                        .plus(col("ram_gib").multiply(col("ram_rate")))
+                        .plus(col("gpus").multiply(col("gpu_rate"))))
+                .select("cluster", "day", "node", "instance_type", "gpu_model", "cpu_cores", "ram_gib", "gpus",
+                        "gpu_replicas", "hourly_price", "price_source", "cpu_rate", "ram_rate", "gpu_rate");
+    }
+
+    private Dataset<Row> priceTable(Map<String, Double> entries, String keyColumn, String priceColumn) {
+        StructType schema = new StructType()
+                .add(keyColumn, DataTypes.StringType, false)
+                .add(priceColumn, DataTypes.DoubleType, false);
+        List<Row> rows = entries.entrySet().stream()
+                .map(entry -> RowFactory.create(entry.getKey(), entry.getValue()))
+                .toList();
+        return spark.createDataFrame(rows, schema);
+    }
+
+}

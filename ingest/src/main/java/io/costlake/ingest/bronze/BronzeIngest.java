@@ -1,0 +1,175 @@
+package io.costlake.ingest.bronze;
+
+import static io.costlake.ingest.openmetrics.ParsedSamples.ERROR;
+import static io.costlake.ingest.openmetrics.ParsedSamples.LABELS;
+import static io.costlake.ingest.openmetrics.ParsedSamples.LINE;
+import static io.costlake.ingest.openmetrics.ParsedSamples.METRIC;
+import static io.costlake.ingest.openmetrics.ParsedSamples.RAW;
+import static io.costlake.ingest.openmetrics.ParsedSamples.SOURCE;
+import static io.costlake.ingest.openmetrics.ParsedSamples.TS;
+import static io.costlake.ingest.openmetrics.ParsedSamples.VALUE;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import io.costlake.ingest.lake.Lake;
+
+/**
+ * Validates parsed samples of one day and writes them to the typed bronze tables, bad ones to the
+ * quarantine table. Each table's (cluster, day) partitions are replaced, so re-ingesting a day never
+ * duplicates; clusters not in the input are untouched.
+ */
+public final class BronzeIngest {
+    static final String OUTCOME = "outcome";
+    static final String REASON = "reason";
+    private static final String LOADED = "loaded";
+    private static final String QUARANTINED = "quarantined";
+    private static final String IGNORED = "ignored";
+    private static final String OTHER_DAY = "other_day";
+
+    private final Lake lake;
+
+    public BronzeIngest(Lake lake) {
+        this.lake = requireNonNull(lake, "lake is null");
+    }
+
+    public IngestSummary ingest(Dataset<Row> parsed, LocalDate day, String defaultCluster) {
+        requireNonNull(parsed, "parsed is null");
+        requireNonNull(day, "day is null");
+        requireNonNull(defaultCluster, "defaultCluster is null");
+
+        Set<String> contractMetrics = new HashSet<>();
+        for (BronzeTable table : BronzeTable.values()) {
+            contractMetrics.addAll(table.metrics());
+        }
+        Column inContract = col(METRIC).isin(contractMetrics.toArray());
+        Column reason = quarantineReason(inContract);
+        Column cAdvisorAggregate = col(METRIC).startsWith("container_")
+                .and(coalesce(nullif(col(LABELS).getItem("container"), lit("")), lit("POD")).equalTo("POD"));
+
+        Dataset<Row> classified = parsed
+                .withColumn("cluster", coalesce(nullif(col(LABELS).getItem("cluster"), lit("")), lit(defaultCluster)))
+                .withColumn("day", to_date(col(TS)))
+                .withColumn(REASON, reason)
+                .withColumn(OUTCOME, when(col(REASON).isNotNull(), lit(QUARANTINED))
+                        .when(not(inContract).or(cAdvisorAggregate), lit(IGNORED))
+                        .when(col("day").notEqual(lit(java.sql.Date.valueOf(day))), lit(OTHER_DAY))
+                        .otherwise(lit(LOADED)))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            Map<String, Map<String, Long>> outcomes = new HashMap<>();
+            Map<String, Long> reasons = new HashMap<>();
+            for (Row row : classified.groupBy(col(OUTCOME), col("cluster"), col(REASON)).agg(count(lit(1)))
+                    .collectAsList()) {
+                String outcome = row.getString(0);
+                long n = row.getLong(3);
+                outcomes.computeIfAbsent(row.getString(1), cluster -> new HashMap<>()).merge(outcome, n, Long::sum);
+                if (QUARANTINED.equals(outcome)) {
+                    reasons.merge(reasonKind(row.getString(2)), n, Long::sum);
+                }
+            }
+            if (outcomes.isEmpty()) {
+                // An empty input still replaces the day of the default cluster: re-running on nothing clears it.
+                outcomes.put(defaultCluster, new HashMap<>());
+            }
+            Set<String> clusters = outcomes.keySet();
+
+            Dataset<Row> loaded = classified.where(col(OUTCOME).equalTo(LOADED));
+            for (BronzeTable table : BronzeTable.values()) {
+                List<Column> columns = new ArrayList<>(List.of(col("cluster"), col("day"), col(TS).as("ts")));
+                columns.addAll(table.columns());
+                columns.add(col(VALUE).as("value"));
+                Dataset<Row> rows = loaded.where(col(METRIC).isin(table.metrics().toArray()))
+                        .select(columns.toArray(Column[]::new));
+                lake.replace(table, clusters, day, rows);
+            }
+            Dataset<Row> quarantine = classified.where(col(OUTCOME).equalTo(QUARANTINED))
+                    .select(col("cluster"), lit(java.sql.Date.valueOf(day)).as("day"), col(SOURCE).as("source"),
+                            col(LINE).as("line"), col(REASON).as("reason"),
+                            coalesce(col(RAW), concat(col(METRIC), to_json(col(LABELS)), lit(" "),
+                                    col(VALUE).cast("string"), lit(" "), col(TS).cast("string"))).as("raw"));
+            lake.replace(QuarantineTable.INSTANCE, clusters, day, quarantine);
+
+            Map<String, IngestSummary.SampleCounts> byCluster = new HashMap<>();
+            outcomes.forEach((cluster, counts) -> {
+                long loadedCount = counts.getOrDefault(LOADED, 0L);
+                long quarantined = counts.getOrDefault(QUARANTINED, 0L);
+                long ignored = counts.getOrDefault(IGNORED, 0L);
+                long otherDay = counts.getOrDefault(OTHER_DAY, 0L);
+                byCluster.put(cluster, new IngestSummary.SampleCounts(loadedCount + quarantined + ignored + otherDay,
+                        loadedCount, quarantined, ignored, otherDay));
+            });
+            return new IngestSummary(day, byCluster, reasons);
+        } finally {
+            classified.unpersist();
+        }
+    }
+
+    /**
+     * Why a parsed sample is rejected, or null. Syntax errors come from the parser; values are checked here
+     * because what is impossible depends on the metric (a GPU is never 140 % busy, a request never negative).
+     */
+    private static Column quarantineReason(Column inContract) {
+        Column value = col(VALUE);
+        Column metric = col(METRIC);
+        Column resource = nullif(col(LABELS).getItem("resource"), lit(""));
+        Column unit = nullif(col(LABELS).getItem("unit"), lit(""));
+        Column resourceMetric = metric.isin("kube_pod_container_resource_requests",
+                "kube_pod_container_resource_limits", "kube_node_status_capacity");
+        return when(col(ERROR).isNotNull(), col(ERROR))
+                .when(inContract.and(isnan(value)), lit("value is NaN"))
+                .when(inContract.and(value.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)),
+                        lit("value is infinite"))
+                .when(inContract.and(value.lt(0)), lit("negative value"))
+                .when(metric.equalTo("DCGM_FI_DEV_GPU_UTIL").and(value.gt(100)),
+                        lit("impossible value: GPU utilisation above 100 %"))
+                .when(metric.equalTo("DCGM_FI_PROF_GR_ENGINE_ACTIVE").and(value.gt(1)),
+                        lit("impossible value: GPU engine activity above 1"))
+                .when(resourceMetric.and(resource.isNull()), lit("missing label: resource"))
+                .when(resourceMetric.and(resource.equalTo("cpu")).and(unit.isNotNull()).and(unit.notEqual("core")),
+                        concat(lit("unknown unit for cpu: "), unit))
+                .when(resourceMetric.and(resource.equalTo("memory")).and(unit.isNotNull())
+                        .and(unit.notEqual("byte")), concat(lit("unknown unit for memory: "), unit))
+                .when(resourceMetric.and(resource.startsWith("nvidia_com_")).and(unit.isNotNull())
+                        .and(unit.notEqual("integer")), concat(lit("unknown unit for " + "GPU: "), unit))
+                .when(metric.startsWith("container_").and(inContract)
+                                .and(coalesce(nullif(col(LABELS).getItem("container"), lit("")), lit("POD"))
+                                        .notEqual("POD"))
+                                .and(coalesce(nullif(col(LABELS).getItem("exported_namespace"), lit("")),
+                                        nullif(col(LABELS).getItem("namespace"), lit(""))).isNull()),
+                        lit("missing label: namespace"));
+    }
+
+    /** Groups parser messages that carry a column number into one kind for the summary. */
+    private static String reasonKind(String reason) {
+        if (reason == null) {
+            return "unknown";
+        }
+        int at = reason.indexOf(" at column ");
+        String kind = at >= 0 ? reason.substring(0, at) : reason;
+        return Arrays.stream(kind.split(":")).findFirst().orElse(kind).trim();
+    }
+}

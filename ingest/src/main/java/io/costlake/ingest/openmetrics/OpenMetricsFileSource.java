@@ -1,0 +1,156 @@
+package io.costlake.ingest.openmetrics;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Reads OpenMetrics / Prometheus text files with timestamps (plain or gzip) as {@link ParsedSamples}.
+ *
+ * <p>Files are streamed by Hadoop's line reader in splits, so a file of many GB is never held in memory and
+ * is parsed by all cores. Line numbers are exact: {@code zipWithIndex} first counts the lines of each
+ * split (a cheap extra pass) and then numbers them. A directory is one input; files whose name carries
+ * an ISO date other than the day being ingested (as {@code costlake generate} writes them) are skipped
+ * without being read.
+ */
+public final class OpenMetricsFileSource {
+    private static final Pattern ISO_DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
+
+    private final SparkSession spark;
+
+    public OpenMetricsFileSource(SparkSession spark) {
+        this.spark = requireNonNull(spark, "spark is null");
+    }
+
+    /** The files an input path stands for on the given day; fails when the path does not exist. */
+    public List<String> files(String input, LocalDate day) {
+        requireNonNull(input, "input is null");
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        try {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem(conf);
+            if (!fs.exists(path)) {
+                throw new MetricsInputException("metrics input not found: " + input);
+            }
+            List<String> files = new ArrayList<>();
+            if (fs.getFileStatus(path).isDirectory()) {
+                for (FileStatus status : fs.listStatus(path)) {
+                    String name = status.getPath().getName();
+                    if (status.isFile() && !name.startsWith(".") && !name.startsWith("_") && isMetricsFile(name)
+                            && datedOn(name).map(day::equals).orElse(true)) {
+                        files.add(status.getPath().toString());
+                    }
+                }
+                files.sort(String::compareTo);
+            } else {
+                files.add(fs.makeQualified(path).toString());
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list metrics input " + input, e);
+        }
+    }
+
+    public Dataset<Row> read(List<String> files) {
+        requireNonNull(files, "files is null");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        JavaRDD<Row> rows = null;
+        for (String file : files) {
+            JavaRDD<Row> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, conf)
+                    .map(record -> record._2().toString())
+                    .zipWithIndex()
+                    .mapPartitions(lines -> parse(file, lines));
+            rows = rows == null ? fileRows : rows.union(fileRows);
+        }
+        if (rows == null) {
+            return spark.createDataFrame(List.of(), ParsedSamples.SCHEMA);
+        }
+        return spark.createDataFrame(rows, ParsedSamples.SCHEMA);
+    }
+
+    private static Iterator<Row> parse(String file, Iterator<Tuple2<String, Long>> lines) {
+        OpenMetricsLineParser parser = new OpenMetricsLineParser();
+        return new Iterator<>() {
+            private Row next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && lines.hasNext()) {
+                    Tuple2<String, Long> numbered = lines.next();
+                    next = toRow(parser, file, numbered._2() + 1, numbered._1());
+                }
+                return next != null;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Row row = next;
+                next = null;
+                return row;
+            }
+        };
+    }
+
+    private static Row toRow(OpenMetricsLineParser parser, String file, long lineNumber, String line) {
+        try {
+            Optional<MetricSample> parsed = parser.parse(line);
+            if (parsed.isEmpty()) {
+                return null;
+            }
+            MetricSample sample = parsed.get();
+            return RowFactory.create(file, lineNumber, sample.metric(),
+                    CollectionConverters.asScala(sample.labels()),
+                    new Timestamp(sample.timestampMillis()), sample.value(), null, null);
+        } catch (MalformedLineException e) {
+            return RowFactory.create(file, lineNumber, null, null, null, null, e.getMessage(), line);
+        }
+    }
+
+    private static boolean isMetricsFile(String name) {
+        return name.endsWith(".om") || name.endsWith(".prom") || name.endsWith(".txt") || name.endsWith(".openmetrics")
+                || name.endsWith(".om.gz") || name.endsWith(".prom.gz") || name.endsWith(".txt.gz")
+                || name.endsWith(".openmetrics.gz");
+    }
+
+    static Optional<LocalDate> datedOn(String fileName) {
+        Matcher matcher = ISO_DATE.matcher(fileName);
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(matcher.group(1)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
