@@ -1,0 +1,101 @@
+package io.costlake.jobs;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import org.apache.spark.sql.SparkSession;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
+
+import io.costlake.costmodel.CostModelConfig;
+import io.costlake.db.schema.CostSchema;
+import io.costlake.db.store.CostStore;
+import io.costlake.ingest.lake.Lake;
+import io.costlake.ingest.pricing.PriceBook;
+import io.costlake.ingest.pricing.PriceBookReader;
+import io.costlake.ingest.spark.CostlakeSpark;
+import io.costlake.jobs.config.ConfigurationException;
+import io.costlake.jobs.config.CostlakeDatabase;
+import io.costlake.jobs.config.CostlakeProperties;
+import io.costlake.reports.csv.CsvReports;
+
+/**
+ * The Spring side of costlake: configuration, database, Spark session and the nightly Spring Batch job.
+ * Started by the command line ({@link CostlakeCommand}) for the commands that need it.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(CostlakeProperties.class)
+public class CostlakeApplication {
+
+    @Bean(destroyMethod = "close")
+    CostlakeDatabase costlakeDatabase(CostlakeProperties properties) {
+        return CostlakeDatabase.open(properties.getDb());
+    }
+
+    @Bean
+    DataSource dataSource(CostlakeDatabase database) {
+        return database.dataSource();
+    }
+
+    @Bean
+    CostSchema costSchema(DataSource dataSource, CostlakeProperties properties) {
+        CostSchema schema = new CostSchema(dataSource, properties.getDb().getSchema());
+        schema.migrate();
+        return schema;
+    }
+
+    @Bean
+    CostStore costStore(CostSchema schema) {
+        return new CostStore(schema);
+    }
+
+    @Bean
+    CsvReports csvReports(CostSchema schema) {
+        return new CsvReports(schema);
+    }
+
+    /**
+     * Created on first use: commands that only read PostgreSQL never start Spark. Never stopped by the
+     * context, so a test JVM keeps its one session; the command line stops it on exit.
+     */
+    @Bean(destroyMethod = "")
+    @Lazy
+    SparkSession sparkSession(CostlakeProperties properties) {
+        return CostlakeSpark.session(properties.getSpark().getMaster());
+    }
+
+    @Bean
+    @Lazy
+    Lake lake(SparkSession spark, CostlakeProperties properties) {
+        String root = properties.getLake();
+        if (!root.contains("://")) {
+            root = Path.of(root).toAbsolutePath().normalize().toString();
+        }
+        return new Lake(spark, root);
+    }
+
+    @Bean
+    PriceBook priceBook(CostlakeProperties properties) {
+        String file = properties.getPrices();
+        return file == null || file.isBlank() ? PriceBook.openCostDefaults() : new PriceBookReader().read(Path.of(file));
+    }
+
+    @Bean
+    CostModelConfig costModelConfig(CostlakeProperties properties) {
+        CostlakeProperties.Model model = properties.getModel();
+        String weighting = model.getSharedWeighting();
+        if (!weighting.equals("cost") && !weighting.equals("even")) {
+            throw new ConfigurationException("costlake.model.shared-weighting must be 'cost' or 'even', got '"
+                    + weighting + "'");
+        }
+        try {
+            return new CostModelConfig(model.getStepSeconds(), model.isShareIdle(), model.getSharedNamespaces(),
+                    weighting.equals("cost"), model.getCostPoolLabel(), model.getCostPools());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("costlake.model: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.costlake.jobs.cli;
+
+import java.nio.file.Path;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that use the database and the lake. */
+final class CommonOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "costlake.yaml to read (default: ./costlake.yaml if present)")
+    Path config;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "PostgreSQL JDBC URL (env COSTLAKE_DB_URL); default: embedded")
+    String db;
+
+    @Option(names = "--db-schema", paramLabel = "NAME", description = "schema of the cost tables (default: costlake)")
+    String dbSchema;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "cluster name for samples without a cluster label")
+    String cluster;
+
+    @Option(names = "--lake", paramLabel = "DIR|URI", description = "Delta lake root (env COSTLAKE_LAKE)")
+    String lake;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "directory for reports")
+    Path out;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master (default: local[2])")
+    String sparkMaster;
+
+    SpringContext context() {
+        return new SpringContext()
+                .configFile(config)
+                .set("costlake.db.url", db)
+                .set("costlake.db.schema", dbSchema)
+                .set("costlake.cluster", cluster)
+                .set("costlake.lake", lake)
+                .set("costlake.out", out)
+                .set("costlake.spark.master", sparkMaster);
+    }
+}

@@ -1,0 +1,61 @@
+package io.costlake.jobs.cli;
+
+import io.costlake.costmodel.audit.ConservationViolation;
+import io.costlake.ingest.openmetrics.MetricsInputException;
+import io.costlake.ingest.pricing.PriceBookException;
+import io.costlake.jobs.config.ConfigurationException;
+
+/** Process exit codes: scripts and CronJobs tell failures apart by them. */
+public enum ExitCode {
+    OK(0),
+    INTERNAL_ERROR(1),
+    USAGE(2),
+    BAD_CONFIGURATION(3),
+    UNUSABLE_INPUT(4),
+    CONSERVATION_FAILED(5);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The exit code for a failure, judged by the first cause costlake knows. */
+    public static ExitCode of(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MetricsInputException) {
+                return UNUSABLE_INPUT;
+            }
+            if (cause instanceof ConservationViolation) {
+                return CONSERVATION_FAILED;
+            }
+            if (cause instanceof ConfigurationException || cause instanceof PriceBookException) {
+                return BAD_CONFIGURATION;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return INTERNAL_ERROR;
+    }
+
+    /** The message a user needs: the known cause's own message, not the wrapper's. */
+    public static String messageOf(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MetricsInputException || cause instanceof ConservationViolation
+                    || cause instanceof ConfigurationException || cause instanceof PriceBookException) {
+                return cause.getMessage();
+            }
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? String.valueOf(failure.getMessage())
+                : failure.getMessage() + " (caused by " + root + ")";
+    }
+}

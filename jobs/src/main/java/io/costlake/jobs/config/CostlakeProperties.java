@@ -1,0 +1,203 @@
+package io.costlake.jobs.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The effective configuration: {@code costlake.yaml} (root key {@code costlake:}), overridden by
+ * {@code COSTLAKE_*} environment variables (relaxed binding: {@code COSTLAKE_DB_URL} → {@code db.url}),
+ * overridden by command-line flags.
+ */
+@ConfigurationProperties(prefix = "costlake")
+public class CostlakeProperties {
+    /** Cluster name for samples without a {@code cluster} label. */
+    private String cluster = "default";
+    /** Root of the Delta lake: a directory or any Hadoop URI (s3a://, abfss://, hdfs://). */
+    private String lake = "costlake-data/lake";
+    /** Directory for CSV / PDF reports. */
+    private String out = "costlake-data/reports";
+    /** Price book YAML; OpenCost's default rates when unset. */
+    private String prices = "";
+    /** OpenMetrics file or directory to ingest. */
+    private String metrics = "";
+    /** Prometheus-compatible base URL to ingest from. */
+    private String prometheus = "";
+    private final Db db = new Db();
+    private final Spark spark = new Spark();
+    private final Model model = new Model();
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    public void setCluster(String cluster) {
+        this.cluster = cluster;
+    }
+
+    public String getLake() {
+        return lake;
+    }
+
+    public void setLake(String lake) {
+        this.lake = lake;
+    }
+
+    public String getOut() {
+        return out;
+    }
+
+    public void setOut(String out) {
+        this.out = out;
+    }
+
+    public String getPrices() {
+        return prices;
+    }
+
+    public void setPrices(String prices) {
+        this.prices = prices;
+    }
+
+    public String getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(String metrics) {
+        this.metrics = metrics;
+    }
+
+    public String getPrometheus() {
+        return prometheus;
+    }
+
+    public void setPrometheus(String prometheus) {
+        this.prometheus = prometheus;
+    }
+
+    public Db getDb() {
+        return db;
+    }
+
+    public Spark getSpark() {
+        return spark;
+    }
+
+    public Model getModel() {
+        return model;
+    }
+
+    public static class Db {
+        /** JDBC URL; empty means embedded PostgreSQL (or, as root, the local server at 127.0.0.1:5432). */
+        private String url = "";
+        private String user = "postgres";
+        private String password = "";
+        /** Schema of the cost tables; Spring Batch's JobRepository lives in {@code costlake_batch}. */
+        private String schema = "costlake";
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+    }
+
+    public static class Spark {
+        private String master = "local[2]";
+
+        public String getMaster() {
+            return master;
+        }
+
+        public void setMaster(String master) {
+            this.master = master;
+        }
+    }
+
+    public static class Model {
+        private int stepSeconds = 60;
+        private boolean shareIdle = false;
+        private List<String> sharedNamespaces = new ArrayList<>();
+        /** {@code cost} (default) or {@code even}. */
+        private String sharedWeighting = "cost";
+        private String costPoolLabel = "cost-pool";
+        private Map<String, String> costPools = new LinkedHashMap<>();
+
+        public int getStepSeconds() {
+            return stepSeconds;
+        }
+
+        public void setStepSeconds(int stepSeconds) {
+            this.stepSeconds = stepSeconds;
+        }
+
+        public boolean isShareIdle() {
+            return shareIdle;
+        }
+
+        public void setShareIdle(boolean shareIdle) {
+            this.shareIdle = shareIdle;
+        }
+
+        public List<String> getSharedNamespaces() {
+            return sharedNamespaces;
+        }
+
+        public void setSharedNamespaces(List<String> sharedNamespaces) {
+            this.sharedNamespaces = sharedNamespaces;
+        }
+
+        public String getSharedWeighting() {
+            return sharedWeighting;
+        }
+
+        public void setSharedWeighting(String sharedWeighting) {
+            this.sharedWeighting = sharedWeighting;
+        }
+
+        public String getCostPoolLabel() {
+            return costPoolLabel;
+        }
+
+        public void setCostPoolLabel(String costPoolLabel) {
+            this.costPoolLabel = costPoolLabel;
+        }
+
+        public Map<String, String> getCostPools() {
+            return costPools;
+        }
+
+        public void setCostPools(Map<String, String> costPools) {
+            this.costPools = costPools;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.costlake.jobs.nightly;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the nightly job for one day. The job instance of a day is identified by (day, cluster, source,
+ * attempt): a failed or killed instance is restarted (Spring Batch resumes at the failed step); a completed
+ * one is run again as the next attempt, because re-running a day must recompute it (and replaces its
+ * results rather than adding to them).
+ */
+@Component
+public class NightlyRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(NightlyRunner.class);
+
+    private final JobLauncher launcher;
+    private final JobRepository repository;
+    private final Job job;
+
+    NightlyRunner(JobLauncher launcher, JobRepository repository, Job costlakeNightly) {
+        this.launcher = launcher;
+        this.repository = repository;
+        this.job = costlakeNightly;
+    }
+
+    public JobExecution run(LocalDate day, String defaultCluster, String source) throws Exception {
+        requireNonNull(day, "day is null");
+        requireNonNull(defaultCluster, "defaultCluster is null");
+        requireNonNull(source, "source is null");
+        for (long attempt = 0; ; attempt++) {
+            JobParameters parameters = new JobParametersBuilder()
+                    .addString(RunContext.DAY, day.toString())
+                    .addString(RunContext.CLUSTER, defaultCluster)
+                    .addString(RunContext.SOURCE, source)
+                    .addLong(RunContext.ATTEMPT, attempt)
+                    .toJobParameters();
+            JobExecution last = repository.getLastJobExecution(job.getName(), parameters);
+            if (last == null) {
+                return launcher.run(job, parameters);
+            }
+            if (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED) {
+                continue;
+            }
+            if (last.getStatus().isRunning()) {
+                // A JVM killed mid-step leaves its execution marked running; mark it failed so it can restart.
+                LOG.warn("run of {} (execution {}) was left running by a process that died; restarting it from "
+                        + "the step that did not finish", day, last.getId());
+                markFailed(last);
+            } else {
+                LOG.info("restarting the failed run of {} (execution {}) from the step that failed", day, last.getId());
+            }
+            return launcher.run(job, parameters);
+        }
+    }
+
+    private void markFailed(JobExecution execution) {
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+                step.setEndTime(now);
+                repository.update(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(ExitStatus.FAILED);
+        execution.setEndTime(now);
+        repository.update(execution);
+    }
+}

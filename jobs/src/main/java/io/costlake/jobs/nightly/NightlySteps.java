@@ -1,0 +1,156 @@
+package io.costlake.jobs.nightly;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+import io.costlake.costmodel.CostAttribution;
+import io.costlake.costmodel.CostModelConfig;
+import io.costlake.costmodel.GoldTable;
+import io.costlake.costmodel.audit.AttributionResult;
+import io.costlake.costmodel.audit.ClusterDayAudit;
+import io.costlake.db.store.CostStore;
+import io.costlake.db.store.DayRows;
+import io.costlake.db.store.ResultTable;
+import io.costlake.db.store.RunOutcome;
+import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.ingest.bronze.IngestSummary;
+import io.costlake.ingest.bronze.QuarantineTable;
+import io.costlake.ingest.lake.Lake;
+import io.costlake.ingest.openmetrics.MetricsInputException;
+import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
+import io.costlake.ingest.pricing.PriceBook;
+import io.costlake.jobs.config.CostlakeProperties;
+import io.costlake.reports.ReportPeriod;
+import io.costlake.reports.csv.CsvReports;
+
+/** The four steps of the nightly job: ingest → attribute → persist → report. */
+@Component
+class NightlySteps {
+    private static final Logger LOG = LoggerFactory.getLogger(NightlySteps.class);
+
+    private final ObjectProvider<Lake> lake;
+    private final PriceBook prices;
+    private final CostModelConfig modelConfig;
+    private final CostStore store;
+    private final CsvReports csvReports;
+    private final CostlakeProperties properties;
+
+    NightlySteps(ObjectProvider<Lake> lake, PriceBook prices, CostModelConfig modelConfig, CostStore store,
+            CsvReports csvReports, CostlakeProperties properties) {
+        this.lake = lake;
+        this.prices = prices;
+        this.modelConfig = modelConfig;
+        this.store = store;
+        this.csvReports = csvReports;
+        this.properties = properties;
+    }
+
+    RepeatStatus ingest(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        long started = System.nanoTime();
+        Lake lake = this.lake.getObject();
+        String source = run.source();
+        if (!source.startsWith("metrics:")) {
+            throw new MetricsInputException("unsupported source " + source);
+        }
+        String input = source.substring("metrics:".length());
+        OpenMetricsFileSource files = new OpenMetricsFileSource(lake.spark());
+        List<String> inputs = files.files(input, run.day());
+        if (inputs.isEmpty()) {
+            throw new MetricsInputException("no metrics files for " + run.day() + " in " + input);
+        }
+        Dataset<Row> parsed = files.read(inputs);
+        IngestSummary summary = new BronzeIngest(lake).ingest(parsed, run.day(), run.defaultCluster());
+        summary.byCluster().forEach(run::putIngest);
+        IngestSummary.SampleCounts total = summary.total();
+        contribution.incrementReadCount();
+        LOG.info("[1/4] ingest {}: {} files, {} samples read, {} loaded, {} quarantined{}, {} ignored, {} of other days"
+                        + " ({})", run.day(), inputs.size(), total.read(), total.loaded(), total.quarantined(),
+                summary.quarantineReasons().isEmpty() ? "" : " " + summary.quarantineReasons(), total.ignored(),
+                total.otherDay(), elapsed(started));
+        if (total.quarantined() > 0) {
+            LOG.warn("{} input lines or samples were quarantined for {}: see table quarantined_input (and the lake's "
+                    + "bronze/quarantine table) for file, line and reason", total.quarantined(), run.day());
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    RepeatStatus attribute(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        long started = System.nanoTime();
+        AttributionResult result = new CostAttribution(lake.getObject(), prices, modelConfig)
+                .attribute(run.clusters(), run.day());
+        result.audits().forEach(run::putAudit);
+        for (ClusterDayAudit audit : result.audits()) {
+            LOG.info("[2/4] attribute {}: cluster {} costs {} (nodes {} + volumes {}), conservation delta {} ({})",
+                    run.day(), audit.cluster(), money(audit.namespaceCost()), money(audit.nodeCost()),
+                    money(audit.volumeCost()), "%.2e".formatted(audit.delta()), elapsed(started));
+            if (audit.unpricedSamples() > 0) {
+                LOG.warn("{} container samples of cluster {} ran on nodes without capacity metrics and are not "
+                        + "billed (counted in cost_run.unpriced_samples)", audit.unpricedSamples(), audit.cluster());
+            }
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    RepeatStatus persist(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        long started = System.nanoTime();
+        Lake lake = this.lake.getObject();
+        LocalDate day = run.day();
+        for (String cluster : run.clusters()) {
+            ClusterDayAudit audit = run.audit(cluster);
+            IngestSummary.SampleCounts counts = run.counts(cluster);
+            long runId = store.startRun(cluster, day, run.source());
+            List<DayRows> results = new ArrayList<>();
+            for (Map.Entry<GoldTable, ResultTable> table : Map.of(
+                    GoldTable.NAMESPACE_DAY, ResultTable.NAMESPACE_COST,
+                    GoldTable.WORKLOAD_DAY, ResultTable.WORKLOAD_COST,
+                    GoldTable.NODE_DAY, ResultTable.NODE_COST,
+                    GoldTable.COST_POOL_DAY, ResultTable.COST_POOL,
+                    GoldTable.VOLUME_DAY, ResultTable.STORAGE_COST).entrySet()) {
+                results.add(GoldRows.of(lake, table.getKey(), table.getValue(), cluster, day));
+            }
+            results.add(GoldRows.of(lake, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));
+            store.completeDay(runId, new RunOutcome(cluster, day, counts.read(), counts.loaded(), counts.quarantined(),
+                    counts.ignored(), counts.otherDay(), audit.containerSamples(), audit.unpricedSamples(),
+                    audit.nodeCost(), audit.volumeCost(), audit.namespaceCost(), audit.delta(),
+                    audit.relativeDelta()), results);
+            LOG.info("[3/4] persist {}: cluster {} stored as run {} ({})", day, cluster, runId, elapsed(started));
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    RepeatStatus report(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        LocalDate day = run.day();
+        Path out = Path.of(properties.getOut());
+        List<Path> files = new ArrayList<>(csvReports.write(ReportPeriod.of(day, day), out.resolve("daily")));
+        files.addAll(csvReports.write(ReportPeriod.of(day.withDayOfMonth(1), day), out.resolve("month-to-date")));
+        LOG.info("[4/4] report {}: {} files in {}", day, files.size(), out.toAbsolutePath());
+        return RepeatStatus.FINISHED;
+    }
+
+    private static String money(double amount) {
+        return "%.2f".formatted(amount);
+    }
+
+    private static String elapsed(long startedNanos) {
+        Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
+        return "%.1f s".formatted(duration.toMillis() / 1000.0);
+    }
+}
