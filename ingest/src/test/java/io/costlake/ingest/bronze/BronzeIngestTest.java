@@ -1,0 +1,165 @@
+package io.costlake.ingest.bronze;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.costlake.ingest.lake.Lake;
+import io.costlake.ingest.openmetrics.MetricsInputException;
+import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
+import io.costlake.ingest.testing.OpenMetricsFixture;
+import io.costlake.ingest.testing.TestSpark;
+
+class BronzeIngestTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final long DAY_START = 1772323200L; // 2026-03-01T00:00:00Z
+
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = TestSpark.session();
+
+    /** 24 hourly samples of one node (labels + cpu and memory capacity) and one container (6 series). */
+    private OpenMetricsFixture oneNodeOneContainer() {
+        return OpenMetricsFixture.day(DAY, 3600, "prod")
+                .node("n1", "m5.2xlarge", 8, 32, 0)
+                .container("shop", "web-7f9c4", "n1", 2, 1, 4, 6);
+    }
+
+    @Test
+    void malformedLineIsQuarantinedWithFileAndLineNumberWhileValidLinesLoad() {
+        // 24 samples × (3 node lines + 5 container lines) = 192 valid lines, then the broken line 193.
+        Path file = oneNodeOneContainer()
+                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\" 1 " + DAY_START)
+                .writeTo(dir.resolve("in/2026-03-01.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        IngestSummary summary = ingest(lake, file);
+
+        assertThat(summary.total()).isEqualTo(new IngestSummary.SampleCounts(193, 192, 1, 0, 0));
+        List<Row> quarantined = lake.readAll(QuarantineTable.INSTANCE).orElseThrow().collectAsList();
+        assertThat(quarantined).hasSize(1);
+        Row row = quarantined.get(0);
+        assertThat(row.<String>getAs("source")).endsWith("in/2026-03-01.om");
+        assertThat(row.<Long>getAs("line")).isEqualTo(193L);
+        assertThat(row.<String>getAs("reason")).isEqualTo("expected , or } after label pod at column 62");
+        assertThat(row.<String>getAs("raw")).startsWith("container_memory_working_set_bytes{namespace=\"shop\"");
+        assertThat(count(lake, BronzeTable.CONTAINER_MEMORY)).isEqualTo(24);
+        assertThat(count(lake, BronzeTable.NODE_CAPACITY)).isEqualTo(48);
+    }
+
+    @Test
+    void impossibleValuesAreQuarantinedWithTheirReasonAndCountsAddUp() {
+        Path file = oneNodeOneContainer()
+                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\",container=\"app\"} -5 "
+                        + DAY_START)
+                .rawLine("DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-1\",Hostname=\"n1\"} 140 " + DAY_START)
+                .rawLine("kube_pod_container_resource_requests{namespace=\"shop\",pod=\"web\",resource=\"cpu\","
+                        + "unit=\"millicore\"} 500 " + DAY_START)
+                .rawLine("container_cpu_usage_seconds_total{namespace=\"shop\",pod=\"web\",container=\"app\"} NaN "
+                        + DAY_START)
+                .rawLine("go_goroutines 12 " + DAY_START)
+                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\",container=\"app\"} 5 "
+                        + (DAY_START + 86_400))
+                .writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        IngestSummary summary = ingest(lake, file);
+
+        assertThat(summary.total()).isEqualTo(new IngestSummary.SampleCounts(198, 192, 4, 1, 1));
+        assertThat(summary.quarantineReasons()).containsOnlyKeys("negative value",
+                "impossible value", "unknown unit for cpu", "value is NaN");
+        assertThat(lake.readAll(QuarantineTable.INSTANCE).orElseThrow().select("reason").as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder(
+                "negative value", "impossible value: GPU utilisation above 100 %", "unknown unit for cpu: millicore",
+                "value is NaN");
+    }
+
+    @Test
+    void reingestingADayReplacesItsRowsInsteadOfAppending() {
+        Path file = oneNodeOneContainer().writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        ingest(lake, file);
+        List<Row> first = lake.readAll(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow().orderBy("ts").collectAsList();
+        ingest(lake, file);
+        List<Row> second = lake.readAll(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow().orderBy("ts").collectAsList();
+
+        assertThat(second).hasSize(24).isEqualTo(first);
+    }
+
+    @Test
+    void twoClustersIngestedSeparatelyBothStayInTheLake() {
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+        Path prod = oneNodeOneContainer().writeTo(dir.resolve("prod.om"));
+        Path staging = OpenMetricsFixture.day(DAY, 3600, "staging").node("s1", "m5.large", 2, 8, 0)
+                .writeTo(dir.resolve("staging.om"));
+
+        ingest(lake, prod);
+        IngestSummary second = ingest(lake, staging);
+
+        assertThat(second.clusters()).containsExactly("staging");
+        Dataset<Row> capacity = lake.readAll(BronzeTable.NODE_CAPACITY).orElseThrow();
+        assertThat(capacity.where(col("cluster").equalTo("prod")).count()).isEqualTo(48);
+        assertThat(capacity.where(col("cluster").equalTo("staging")).count()).isEqualTo(48);
+    }
+
+    @Test
+    void exportedLabelsWinOverTheScrapeTargetsOwn() {
+        Path file = OpenMetricsFixture.day(DAY, 3600, null)
+                .rawLine("kube_pod_container_resource_requests{namespace=\"monitoring\",exported_namespace=\"shop\","
+                        + "pod=\"kube-state-metrics-0\",exported_pod=\"web\",container=\"app\",node=\"n1\","
+                        + "resource=\"cpu\",unit=\"core\"} 2 " + DAY_START)
+                .writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        ingest(lake, file);
+
+        Row row = lake.readAll(BronzeTable.CONTAINER_RESOURCE).orElseThrow().first();
+        assertThat(row.<String>getAs("cluster")).isEqualTo("default");
+        assertThat(row.<String>getAs("namespace")).isEqualTo("shop");
+        assertThat(row.<String>getAs("pod")).isEqualTo("web");
+    }
+
+    @Test
+    void missingInputFailsWithOneClearMessage() {
+        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
+
+        assertThatThrownBy(() -> source.files(dir.resolve("nope.om").toString(), DAY))
+                .isInstanceOf(MetricsInputException.class)
+                .hasMessageContaining("metrics input not found").hasMessageContaining("nope.om");
+    }
+
+    @Test
+    void directoryInputSkipsFilesDatedOnOtherDays() throws Exception {
+        Files.createDirectories(dir.resolve("metrics"));
+        Files.writeString(dir.resolve("metrics/2026-02-28.om"), "# EOF\n");
+        Files.writeString(dir.resolve("metrics/2026-03-01.om"), "# EOF\n");
+        Files.writeString(dir.resolve("metrics/extra.prom.gz"), "");
+
+        List<String> files = new OpenMetricsFileSource(spark).files(dir.resolve("metrics").toString(), DAY);
+
+        assertThat(files).hasSize(2).anyMatch(name -> name.endsWith("2026-03-01.om"))
+                .anyMatch(name -> name.endsWith("extra.prom.gz"));
+    }
+
+    private IngestSummary ingest(Lake lake, Path file) {
+        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
+        return new BronzeIngest(lake).ingest(source.read(source.files(file.toString(), DAY)), DAY, "default");
+    }
+
+    private static long count(Lake lake, BronzeTable table) {
+        return lake.readAll(table).orElseThrow().count();
+    }
+}
