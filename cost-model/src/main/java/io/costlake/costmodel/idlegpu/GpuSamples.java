@@ -1,0 +1,127 @@
+package io.costlake.costmodel.idlegpu;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.pricing.NodeRates;
+
+/**
+ * One row per GPU (or MIG instance), scrape instant and holding pod: utilisation, memory and the pod that
+ * holds it, from the bronze dcgm-exporter samples of one day.
+ *
+ * <p>Utilisation is {@code DCGM_FI_PROF_GR_ENGINE_ACTIVE × 100} where the exporter publishes it for that GPU
+ * and instant, else {@code DCGM_FI_DEV_GPU_UTIL} (MIG instances only have the former). A time-sliced GPU
+ * shared by two pods has two rows per instant, one per pod.
+ *
+ * <p><b>Pod binding.</b> The pod comes from the exporter's pod labels ({@code exported_*} variants are resolved
+ * at ingest). Only on a node whose exporter published no pod label at all that day (pod-resources mapping
+ * off) is the binding taken from {@code nvidia_com_gpu} requests (else limits), per scrape interval, and only
+ * when it is unambiguous: exactly one pod on the node requests whole GPUs and it requests exactly as many as
+ * the exporter reports (non-MIG) GPUs on the node — that pod holds all of them. With no GPU-requesting pod
+ * the GPUs are unallocated. Anything else (several GPU pods, fewer GPUs requested than present) cannot say
+ * which GPU is whose: those samples are <em>unresolved</em>, never reported as idle nor as unallocated, so
+ * a finding never names a pod that may not hold the GPU.
+ */
+final class GpuSamples {
+    static final String GR_ENGINE_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE";
+    static final String GPU_UTIL = "DCGM_FI_DEV_GPU_UTIL";
+    static final String FB_USED = "DCGM_FI_DEV_FB_USED";
+    /** The key of a GPU: a whole GPU has mig_instance ''. */
+    static final String[] GPU_KEY = {"cluster", "node", "gpu_uuid", "mig_instance"};
+
+    private final IdleGpuConfig config;
+
+    GpuSamples(IdleGpuConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /**
+     * Columns: cluster, node, gpu_uuid, mig_instance, mig_profile, model, epoch (seconds), bucket (scrape
+     * interval index within the day), hour (0–23), namespace, pod (null when no pod holds the GPU),
+     * unresolved, util (0–100, may be null), fb_used_mib, gpu_fraction (1, or a MIG slice's sevenths).
+     *
+     * @param gpu bronze gpu rows of the day
+     * @param resources bronze container_resource rows of the day
+     */
+    Dataset<Row> bind(Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
+        long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        Column metric = col("metric");
+        Dataset<Row> samples = gpu
+                .where(col("uuid").isNotNull().and(col("node").isNotNull()))
+                .withColumn("epoch", col("ts").cast("long"))
+                .withColumn("mig_instance", coalesce(col("mig_id"), lit("")))
+                .groupBy(col("cluster"), col("node"), col("uuid").as("gpu_uuid"), col("mig_instance"), col("epoch"),
+                        col("namespace"), col("pod"))
+                .agg(max(when(metric.equalTo(GR_ENGINE_ACTIVE), col("value").multiply(100))).as("util_gr"),
+                        max(when(metric.equalTo(GPU_UTIL), col("value"))).as("util_dev"),
+                        max(when(metric.equalTo(FB_USED), col("value"))).as("fb_used_mib"),
+                        first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"))
+                .withColumn("util", coalesce(col("util_gr"), col("util_dev")))
+                .drop("util_gr", "util_dev")
+                .withColumn("bucket", floor(col("epoch").minus(dayStart).divide(config.stepSeconds())))
+                .withColumn("hour", floor(col("epoch").minus(dayStart).divide(3600)).cast("int"))
+                .withColumn("gpu_fraction", when(col("mig_profile").isNotNull(),
+                        regexp_extract(col("mig_profile"), "^([1-7])g", 1).cast("double")
+                                .divide(NodeRates.MIG_SLICES_PER_GPU))
+                        .otherwise(lit(1.0)))
+                .withColumn("gpu_fraction", coalesce(col("gpu_fraction"), lit(1.0)));
+
+        Dataset<Row> nodesWithPodLabels = samples.groupBy("cluster", "node")
+                .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
+        Dataset<Row> marked = samples.join(nodesWithPodLabels, JoinKeys.of("cluster", "node"), "left");
+        Dataset<Row> mapped = marked.where(col("node_has_pod_labels"))
+                .withColumn("unresolved", lit(false))
+                .drop("node_has_pod_labels");
+        Dataset<Row> unmapped = marked.where(col("node_has_pod_labels").equalTo(false)).drop("node_has_pod_labels");
+        return mapped.unionByName(fromRequests(unmapped, resources, dayStart));
+    }
+
+    /** Binds the samples of nodes without pod labels from the GPU requests on the node (the rule above). */
+    private Dataset<Row> fromRequests(Dataset<Row> unmapped, Dataset<Row> resources, long dayStart) {
+        Column isRequest = col("kind").equalTo("requests");
+        Dataset<Row> perContainer = resources
+                .where(col("resource").equalTo("nvidia_com_gpu").and(col("node").isNotNull())
+                        .and(col("pod").isNotNull()))
+                .withColumn("bucket", floor(col("ts").cast("long").minus(dayStart).divide(config.stepSeconds())))
+                .groupBy("cluster", "node", "bucket", "namespace", "pod", "container")
+                .agg(coalesce(max(when(isRequest, col("value"))), max(when(isRequest.equalTo(false), col("value"))))
+                        .as("gpus"));
+        Dataset<Row> perNode = perContainer.groupBy("cluster", "node", "bucket", "namespace", "pod")
+                .agg(sum("gpus").as("gpus"))
+                .where(col("gpus").gt(0))
+                .groupBy("cluster", "node", "bucket")
+                .agg(count(lit(1)).as("requesting_pods"), sum("gpus").as("requested_gpus"),
+                        first("namespace").as("request_namespace"), first("pod").as("request_pod"));
+        Dataset<Row> gpusSeen = unmapped.where(col("mig_instance").equalTo(""))
+                .groupBy("cluster", "node", "bucket")
+                .agg(count_distinct(col("gpu_uuid")).as("gpus_seen"));
+        Column single = col("requesting_pods").equalTo(1).and(col("requested_gpus").equalTo(col("gpus_seen")))
+                .and(col("mig_instance").equalTo(""));
+        Column requested = coalesce(col("requesting_pods"), lit(0L)).gt(0);
+        return unmapped
+                .join(perNode, JoinKeys.of("cluster", "node", "bucket"), "left")
+                .join(gpusSeen, JoinKeys.of("cluster", "node", "bucket"), "left")
+                .withColumn("namespace", when(single, col("request_namespace")))
+                .withColumn("pod", when(single, col("request_pod")))
+                .withColumn("unresolved", requested.and(coalesce(single, lit(false)).equalTo(false)))
+                .drop("requesting_pods", "requested_gpus", "request_namespace", "request_pod", "gpus_seen");
+    }
+}

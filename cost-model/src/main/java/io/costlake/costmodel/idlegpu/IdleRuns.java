@@ -1,0 +1,130 @@
+package io.costlake.costmodel.idlegpu;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+import io.costlake.costmodel.JoinKeys;
+
+/**
+ * Idle hours and the runs of consecutive idle hours of one day (DESIGN §5), from {@link GpuSamples}.
+ *
+ * <p>Everything is a window or a group over one GPU's samples: tenures are "gaps and islands" over the
+ * GPU's instants (a new island starts where the pod changes or the GPU falls silent for longer than
+ * {@code maxGapSeconds}); runs are islands over idle hours ({@code hour − row_number()} is constant along
+ * consecutive hours). See {@link IdleGpuConfig} for why tenure and not a sample count decides "held".
+ */
+final class IdleRuns {
+    private final IdleGpuConfig config;
+
+    IdleRuns(IdleGpuConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /**
+     * Hours (0–23) in which one pod held the GPU the whole hour. Columns: GPU key, namespace, pod, hour.
+     */
+    Dataset<Row> heldHours(Dataset<Row> samples, LocalDate day) {
+        long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        double step = config.stepSeconds();
+        Column podKey = when(col("pod").isNotNull(), concat_ws("/", col("namespace"), col("pod")));
+        WindowSpec byGpu = Window.partitionBy(keyArray()).orderBy(col("epoch"), col("pod_key"));
+        Column newTenure = lag(col("epoch"), 1).over(byGpu).isNull()
+                .or(not(col("pod_key").eqNullSafe(lag(col("pod_key"), 1).over(byGpu))))
+                .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
+        Dataset<Row> tenures = samples.select(col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"),
+                        col("epoch"), col("namespace"), col("pod"), podKey.as("pod_key"))
+                .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
+                .withColumn("tenure", sum("new_tenure").over(
+                        byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+                .where(col("pod").isNotNull())
+                .groupBy("cluster", "node", "gpu_uuid", "mig_instance", "tenure", "namespace", "pod")
+                .agg(min("epoch").minus(dayStart).as("first_s"), max("epoch").minus(dayStart).as("last_s"));
+        // A tenure [first, last + step) holds hour h when it starts at most half a step after h and ends at
+        // most half a step before h + 1: the scrape phase of a pod that was there all hour is arbitrary.
+        Column firstHour = greatest(lit(0L), ceil(col("first_s").minus(step / 2).divide(3600)));
+        Column lastHour = least(lit(23L), floor(col("last_s").plus(step * 1.5).divide(3600)).minus(1));
+        return tenures
+                .withColumn("first_hour", firstHour.cast("int"))
+                .withColumn("last_hour", lastHour.cast("int"))
+                .where(col("first_hour").leq(col("last_hour")))
+                .select(col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"), col("namespace"),
+                        col("pod"), explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
+    }
+
+    /**
+     * Per GPU and hour: mean, max and count of utilisation, peak memory, model, MIG profile and fraction.
+     */
+    Dataset<Row> hourStats(Dataset<Row> samples) {
+        return samples.groupBy("cluster", "node", "gpu_uuid", "mig_instance", "hour")
+                .agg(avg("util").as("util_mean"), max("util").as("util_max"), count(col("util")).as("util_samples"),
+                        max("fb_used_mib").as("fb_max"), first(col("model"), true).as("model"),
+                        first(col("mig_profile"), true).as("mig_profile"),
+                        max("gpu_fraction").as("gpu_fraction"));
+    }
+
+    /** Held hours whose mean utilisation (from enough samples) is below the threshold. */
+    Dataset<Row> idleHours(Dataset<Row> samples, LocalDate day) {
+        return heldHours(samples, day)
+                .join(hourStats(samples), JoinKeys.of("cluster", "node", "gpu_uuid", "mig_instance", "hour"), "inner")
+                .where(col("util_samples").geq(config.minSamplesPerHour())
+                        .and(col("util_mean").lt(config.idleUtilPercent())));
+    }
+
+    /**
+     * Runs of consecutive idle hours of the same GPU and pod within the day. Columns: GPU key, namespace,
+     * pod, start_hour, end_hour (exclusive), hours, mean_util (mean of the hourly means), max_util,
+     * mem_used_mib (peak), model, mig_profile, gpu_fraction.
+     */
+    Dataset<Row> runs(Dataset<Row> idleHours) {
+        List<Column> runKey = new ArrayList<>(keyColumns());
+        runKey.add(col("namespace"));
+        runKey.add(col("pod"));
+        WindowSpec byGpuPod = Window.partitionBy(runKey.toArray(Column[]::new)).orderBy(col("hour"));
+        return idleHours
+                .withColumn("island", col("hour").minus(row_number().over(byGpuPod)))
+                .groupBy("cluster", "node", "gpu_uuid", "mig_instance", "namespace", "pod", "island")
+                .agg(min("hour").as("start_hour"), max("hour").plus(1).as("end_hour"), count(lit(1)).as("hours"),
+                        avg("util_mean").as("mean_util"), max("util_max").as("max_util"),
+                        max("fb_max").as("mem_used_mib"), first(col("model"), true).as("model"),
+                        first(col("mig_profile"), true).as("mig_profile"), max("gpu_fraction").as("gpu_fraction"))
+                .drop("island");
+    }
+
+    private static List<Column> keyColumns() {
+        return Arrays.stream(GpuSamples.GPU_KEY).map(org.apache.spark.sql.functions::col).toList();
+    }
+
+    private static Column[] keyArray() {
+        return keyColumns().toArray(Column[]::new);
+    }
+}
