@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_seconds;
@@ -195,7 +196,8 @@ public final class CostAttribution {
     private Dataset<Row> costPools(Dataset<Row> objectLabels, SparkSession spark) {
         Dataset<Row> labelled = objectLabels.where(col("object_kind").equalTo("namespace"))
                 .groupBy("cluster", "name")
-                .agg(max_by(col("labels").getItem(config.costPoolLabelColumn()), col("ts")).as("label_pool"))
+                .agg(max_by(nullif(col("labels").getItem(config.costPoolLabelColumn()), lit("")), col("ts"))
+                        .as("label_pool"))
                 .withColumnRenamed("name", "namespace");
         StructType schema = new StructType().add("namespace", DataTypes.StringType, false)
                 .add("mapped_pool", DataTypes.StringType, false);

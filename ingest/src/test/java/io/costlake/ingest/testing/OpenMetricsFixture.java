@@ -28,8 +28,12 @@ public final class OpenMetricsFixture {
     private final Map<String, String> namespaces = new LinkedHashMap<>();
     private final List<ContainerSpec> containers = new ArrayList<>();
     private final List<String> extraLines = new ArrayList<>();
+    private final List<VolumeSpec> volumes = new ArrayList<>();
 
-    private record NodeSpec(String name, String instanceType, double cores, double memoryGiB, int gpus) {}
+    private record NodeSpec(String name, String instanceType, double cores, double memoryGiB, int gpus,
+            String gpuModel, int sharedReplicas) {}
+
+    private record VolumeSpec(String name, double gib, String storageClass, String claimNamespace, String claim) {}
 
     private record ContainerSpec(String namespace, String pod, String container, String node, double cpuRequest,
             double cpuUsage, double memRequestGiB, double memUsageGiB, String gpuResource, double gpuRequest,
@@ -47,7 +51,31 @@ public final class OpenMetricsFixture {
     }
 
     public OpenMetricsFixture node(String name, String instanceType, double cores, double memoryGiB, int gpus) {
-        nodes.add(new NodeSpec(name, instanceType, cores, memoryGiB, gpus));
+        nodes.add(new NodeSpec(name, instanceType, cores, memoryGiB, gpus, null, 0));
+        return this;
+    }
+
+    /** A GPU node whose model is given by the {@code nvidia.com/gpu.product} label. */
+    public OpenMetricsFixture gpuNode(String name, String instanceType, double cores, double memoryGiB, int gpus,
+            String gpuModel) {
+        nodes.add(new NodeSpec(name, instanceType, cores, memoryGiB, gpus, gpuModel, 0));
+        return this;
+    }
+
+    /**
+     * A node whose GPUs are time-sliced into {@code replicas}: it advertises {@code nvidia_com_gpu_shared =
+     * gpus × replicas} and the physical count in the {@code nvidia.com/gpu.count} label.
+     */
+    public OpenMetricsFixture timeSlicedGpuNode(String name, String instanceType, double cores, double memoryGiB,
+            int gpus, String gpuModel, int replicas) {
+        nodes.add(new NodeSpec(name, instanceType, cores, memoryGiB, gpus, gpuModel, replicas));
+        return this;
+    }
+
+    /** A persistent volume, bound to a claim when {@code claimNamespace} is not null. */
+    public OpenMetricsFixture volume(String name, double gib, String storageClass, String claimNamespace,
+            String claim) {
+        volumes.add(new VolumeSpec(name, gib, storageClass, claimNamespace, claim));
         return this;
     }
 
@@ -86,15 +114,35 @@ public final class OpenMetricsFixture {
             namespaces.forEach((namespace, pool) -> line(out, "kube_namespace_labels", 1, ts, "namespace", namespace,
                     "label_cost_pool", pool));
             for (NodeSpec node : nodes) {
-                line(out, "kube_node_labels", 1, ts, "node", node.name(), "label_node_kubernetes_io_instance_type",
-                        node.instanceType());
+                if (node.gpuModel() != null) {
+                    line(out, "kube_node_labels", 1, ts, "node", node.name(), "label_node_kubernetes_io_instance_type",
+                            node.instanceType(), "label_nvidia_com_gpu_product", node.gpuModel(),
+                            "label_nvidia_com_gpu_count", Integer.toString(node.gpus()));
+                } else {
+                    line(out, "kube_node_labels", 1, ts, "node", node.name(), "label_node_kubernetes_io_instance_type",
+                            node.instanceType());
+                }
                 line(out, "kube_node_status_capacity", node.cores(), ts, "node", node.name(), "resource", "cpu",
                         "unit", "core");
                 line(out, "kube_node_status_capacity", node.memoryGiB() * GIB, ts, "node", node.name(), "resource",
                         "memory", "unit", "byte");
-                if (node.gpus() > 0) {
+                if (node.sharedReplicas() > 0) {
+                    line(out, "kube_node_status_capacity", node.gpus() * node.sharedReplicas(), ts, "node",
+                            node.name(), "resource", "nvidia_com_gpu_shared", "unit", "integer");
+                } else if (node.gpus() > 0) {
                     line(out, "kube_node_status_capacity", node.gpus(), ts, "node", node.name(), "resource",
                             "nvidia_com_gpu", "unit", "integer");
+                }
+            }
+            for (VolumeSpec volume : volumes) {
+                line(out, "kube_persistentvolume_capacity_bytes", volume.gib() * GIB, ts, "persistentvolume",
+                        volume.name());
+                line(out, "kube_persistentvolume_info", 1, ts, "persistentvolume", volume.name(), "storageclass",
+                        volume.storageClass());
+                if (volume.claimNamespace() != null) {
+                    line(out, "kube_persistentvolumeclaim_info", 1, ts, "namespace", volume.claimNamespace(),
+                            "persistentvolumeclaim", volume.claim(), "volumename", volume.name(), "storageclass",
+                            volume.storageClass());
                 }
             }
             for (int c = 0; c < containers.size(); c++) {
