@@ -299,10 +299,10 @@ public final class PdfReport {
                     HOUR.format(start) + "\nto " + until,
                     count(gpu.hours()), percent(gpu.meanUtil() / 100), money(gpu.wastedCost()), gpu.recommendation()));
         }
-        flow.table(new TextTable(List.of(Column.wrapped("Node / GPU", 2.7f, 2),
-                Column.wrapped("Namespace / pod", 2.6f, 2), Column.wrapped("Idle (UTC)", 1.9f, 2),
-                Column.number("Hours", 1), Column.number("Mean util", 1), Column.number("Wasted", 1.4f),
-                Column.wrapped("Recommendation", 4, 3)), rows));
+        flow.table(new TextTable(List.of(Column.wrapped("Node / GPU", 2.5f, 2),
+                Column.wrapped("Namespace / pod", 2.4f, 2), Column.wrapped("Idle (UTC)", 2.3f, 2),
+                Column.number("Hours", 1.15f), Column.number("Mean util", 1.15f), Column.number("Wasted", 1.4f),
+                Column.wrapped("Recommendation", 3.8f, 3)), rows));
         if (content.idleGpus().size() == ReportContentQuery.IDLE_GPU_ROWS) {
             flow.text("The " + ReportContentQuery.IDLE_GPU_ROWS + " costliest episodes; all of them are in"
                     + " idle-gpu-findings_" + content.period().label() + ".csv.", 8, PageFlow.MUTED, false);
@@ -324,9 +324,9 @@ public final class PdfReport {
                     money(workload.totalCost()), share, percent(workload.cpuEfficiency()),
                     percent(workload.ramEfficiency()), hours(workload.gpuHours())));
         }
-        flow.table(new TextTable(List.of(Column.number("#", 0.5f), Column.text("Namespace", 2.6f),
-                Column.text("Workload", 3.8f), Column.number("Cost", 1.6f), Column.number("Share", 1.1f),
-                Column.number("CPU efficiency", 1.2f), Column.number("RAM efficiency", 1.2f),
+        flow.table(new TextTable(List.of(Column.number("#", 0.5f), Column.text("Namespace", 2.3f),
+                Column.text("Workload", 3.2f), Column.number("Cost", 1.6f), Column.number("Share", 1.1f),
+                Column.number("CPU efficiency", 1.5f), Column.number("RAM efficiency", 1.5f),
                 Column.number("GPU hours", 1.1f)), rows));
     }
 
@@ -347,10 +347,10 @@ public final class PdfReport {
                     hours(workload.cpuUsageCoreHours()), money(workload.totalCost()),
                     money(workload.unusedCpuCost())));
         }
-        flow.table(new TextTable(List.of(Column.text("Namespace", 2.4f), Column.text("Workload", 3.4f),
-                Column.number("CPU efficiency", 1.2f), Column.number("Requested core-hours", 1.5f),
-                Column.number("Used core-hours", 1.5f), Column.number("Cost", 1.5f),
-                Column.number("Unused CPU cost", 1.5f)), rows));
+        flow.table(new TextTable(List.of(Column.text("Namespace", 2.2f), Column.text("Workload", 3),
+                Column.number("CPU efficiency", 1.5f), Column.number("Requested core-hours", 1.55f),
+                Column.number("Used core-hours", 1.55f), Column.number("Cost", 1.4f),
+                Column.number("Unused CPU cost", 1.4f)), rows));
     }
 
     private void noData(PageFlow flow, ReportContent content) {
