@@ -1,5 +1,6 @@
 package io.costlake.db.store;
 
+import static io.costlake.db.generated.Tables.CONTAINER_COST_HOURLY;
 import static io.costlake.db.generated.Tables.COST_RUN;
 import static java.util.Objects.requireNonNull;
 
@@ -100,6 +101,15 @@ public final class CostStore {
                         + outcome.day());
             }
         });
+    }
+
+    /**
+     * Retention: deletes container-hour detail of days before {@code firstKeptDay}; the daily tables are
+     * kept. Returns the number of rows deleted.
+     */
+    public int deleteDetailBefore(LocalDate firstKeptDay) {
+        requireNonNull(firstKeptDay, "firstKeptDay is null");
+        return dsl.deleteFrom(CONTAINER_COST_HOURLY).where(CONTAINER_COST_HOURLY.DAY.lt(firstKeptDay)).execute();
     }
 
     private static void load(DSLContext tx, long runId, DayRows rows) {

@@ -1,0 +1,138 @@
+package io.costlake.db.store;
+
+import static io.costlake.db.generated.Tables.CONTAINER_COST_HOURLY;
+import static io.costlake.db.generated.Tables.COST_RUN;
+import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.costlake.db.schema.CostSchema;
+import io.costlake.db.testing.ResultRows;
+import io.costlake.db.testing.TestDatabase;
+
+class CostStoreTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+
+    private CostSchema schema;
+    private CostStore store;
+    private DSLContext db;
+
+    @BeforeEach
+    void freshSchema() {
+        schema = TestDatabase.migratedSchema("store");
+        store = new CostStore(schema);
+        db = schema.dsl();
+    }
+
+    @Test
+    void migratesAnEmptySchemaToEveryTableAndView() {
+        List<String> relations = db.resultQuery(
+                "select table_name from information_schema.tables where table_schema = ? order by table_name",
+                schema.name()).fetch(0, String.class);
+
+        assertThat(relations).contains("cost_run", "namespace_cost_daily", "workload_cost_daily", "node_cost_daily",
+                "cost_pool_daily", "storage_cost_daily", "idle_gpu_episode", "gpu_unallocated_daily",
+                "container_cost_hourly", "quarantined_input", "v_namespace_cost_monthly", "v_cost_pool_monthly",
+                "v_namespace_cost_month_over_month", "v_top_idle_gpus", "v_storage_cost_per_tb_month",
+                "v_workload_efficiency", "v_run_history", "flyway_schema_history");
+        String comment = db.resultQuery("select obj_description(?::regclass)", schema.name() + ".namespace_cost_daily")
+                .fetchOne(0, String.class);
+        assertThat(comment).startsWith("Cost per namespace and day");
+    }
+
+    @Test
+    void replacingADayLeavesOnlyTheNewRows() {
+        completeDay(Map.of("shop", 4.32, "__idle__", 8.64));
+        completeDay(Map.of("shop", 5.00, "batch", 1.25));
+
+        assertThat(db.select(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST)
+                .from(NAMESPACE_COST_DAILY).fetchMap(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST))
+                .isEqualTo(Map.of("shop", new BigDecimal("5.000000"), "batch", new BigDecimal("1.250000")));
+        assertThat(db.fetchCount(COST_RUN, COST_RUN.STATUS.eq("succeeded"))).isEqualTo(2);
+    }
+
+    @Test
+    void aReplaceThatFailsHalfwayKeepsThePreviousDay() {
+        completeDay(Map.of("shop", 4.32, "__idle__", 8.64));
+        long runId = store.startRun("c1", DAY, "test");
+        DayRows good = namespaceRows(Map.of("shop", 9.99));
+        Iterator<Object[]> failing = new Iterator<>() {
+            private final Iterator<Object[]> rows = good.rows();
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Object[] next() {
+                if (rows.hasNext()) {
+                    return rows.next();
+                }
+                throw new IllegalStateException("source failed mid-stream");
+            }
+        };
+
+        assertThatThrownBy(() -> store.completeDay(runId, outcome(9.99), List.of(
+                new DayRows(ResultTable.NAMESPACE_COST, good.columns(), failing))))
+                .hasMessageContaining("source failed mid-stream");
+
+        assertThat(db.select(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST)
+                .from(NAMESPACE_COST_DAILY).fetchMap(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST))
+                .isEqualTo(Map.of("shop", new BigDecimal("4.320000"), "__idle__", new BigDecimal("8.640000")));
+        assertThat(db.fetchOne(COST_RUN, COST_RUN.RUN_ID.eq(runId)).getStatus()).isEqualTo("running");
+    }
+
+    @Test
+    void retentionDeletesOldContainerHoursButKeepsDailyRows() {
+        for (LocalDate day : List.of(DAY.minusDays(40), DAY)) {
+            long runId = store.startRun("c1", day, "test");
+            store.completeDay(runId, outcome("c1", day, 1.0), List.of(
+                    namespaceRows(day, Map.of("shop", 1.0)),
+                    ResultRows.of(ResultTable.CONTAINER_COST).row("cluster", "c1", "day", day, "hour",
+                            day.atStartOfDay().atOffset(java.time.ZoneOffset.UTC), "node", "n1", "namespace", "shop",
+                            "pod", "web", "container", "app", "total_cost", 1.0).build()));
+        }
+
+        int deleted = store.deleteDetailBefore(DAY.minusDays(34));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(db.fetch(CONTAINER_COST_HOURLY).getValues(CONTAINER_COST_HOURLY.DAY)).containsExactly(DAY);
+        assertThat(db.fetchCount(NAMESPACE_COST_DAILY)).isEqualTo(2);
+    }
+
+    private void completeDay(Map<String, Double> totals) {
+        long runId = store.startRun("c1", DAY, "test");
+        store.completeDay(runId, outcome(totals.values().stream().mapToDouble(Double::doubleValue).sum()),
+                List.of(namespaceRows(totals)));
+    }
+
+    private static DayRows namespaceRows(Map<String, Double> totals) {
+        return namespaceRows(DAY, totals);
+    }
+
+    private static DayRows namespaceRows(LocalDate day, Map<String, Double> totals) {
+        ResultRows rows = ResultRows.of(ResultTable.NAMESPACE_COST);
+        totals.forEach((namespace, total) -> rows.row("cluster", "c1", "day", day, "namespace", namespace,
+                "cost_pool", "p", "cpu_cost", total, "total_cost", total));
+        return rows.build();
+    }
+
+    private static RunOutcome outcome(double total) {
+        return outcome("c1", DAY, total);
+    }
+
+    private static RunOutcome outcome(String cluster, LocalDate day, double total) {
+        return new RunOutcome(cluster, day, 10, 10, 0, 0, 0, 5, 0, total, 0, total, 0, 0);
+    }
+}
