@@ -83,26 +83,24 @@ public final class CostAttribution {
             Dataset<Row> containerHour = containerHours(allocations, podInfo, hours)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(containerHour);
-            lake.replace(GoldTable.CONTAINER_HOUR, clusters, day, containerHour);
-
             Dataset<Row> nodeDay = nodeDays(allocations, rates, hours).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(nodeDay);
-            lake.replace(GoldTable.NODE_DAY, clusters, day, nodeDay);
-
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
                             bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
                             bronze(BronzeTable.PVC_INFO, clusters, day))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
-            lake.replace(GoldTable.VOLUME_DAY, clusters, day, volumes);
-
             Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
             Dataset<Row> namespaceDay = new NamespaceCosts(config).namespaceDays(containerHour, nodeDay, volumes, pools)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(namespaceDay);
-            lake.replace(GoldTable.NAMESPACE_DAY, clusters, day, namespaceDay);
-            lake.replace(GoldTable.WORKLOAD_DAY, clusters, day, workloadDays(containerHour, pools));
-            lake.replace(GoldTable.COST_POOL_DAY, clusters, day, costPoolDays(namespaceDay));
+            lake.replaceAll(clusters, day, List.of(
+                    new Lake.Replacement(GoldTable.CONTAINER_HOUR, containerHour),
+                    new Lake.Replacement(GoldTable.NODE_DAY, nodeDay),
+                    new Lake.Replacement(GoldTable.VOLUME_DAY, volumes),
+                    new Lake.Replacement(GoldTable.NAMESPACE_DAY, namespaceDay),
+                    new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
+                    new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));

@@ -98,20 +98,21 @@ public final class BronzeIngest {
             Set<String> clusters = outcomes.keySet();
 
             Dataset<Row> loaded = classified.where(col(OUTCOME).equalTo(LOADED));
+            List<Lake.Replacement> writes = new ArrayList<>();
             for (BronzeTable table : BronzeTable.values()) {
                 List<Column> columns = new ArrayList<>(List.of(col("cluster"), col("day"), col(TS).as("ts")));
                 columns.addAll(table.columns());
                 columns.add(col(VALUE).as("value"));
-                Dataset<Row> rows = loaded.where(col(METRIC).isin(table.metrics().toArray()))
-                        .select(columns.toArray(Column[]::new));
-                lake.replace(table, clusters, day, rows);
+                writes.add(new Lake.Replacement(table, loaded.where(col(METRIC).isin(table.metrics().toArray()))
+                        .select(columns.toArray(Column[]::new))));
             }
             Dataset<Row> quarantine = classified.where(col(OUTCOME).equalTo(QUARANTINED))
                     .select(col("cluster"), lit(java.sql.Date.valueOf(day)).as("day"), col(SOURCE).as("source"),
                             col(LINE).as("line"), col(REASON).as("reason"),
                             coalesce(col(RAW), concat(col(METRIC), to_json(col(LABELS)), lit(" "),
                                     col(VALUE).cast("string"), lit(" "), col(TS).cast("string"))).as("raw"));
-            lake.replace(QuarantineTable.INSTANCE, clusters, day, quarantine);
+            writes.add(new Lake.Replacement(QuarantineTable.INSTANCE, quarantine));
+            lake.replaceAll(clusters, day, writes);
 
             Map<String, IngestSummary.SampleCounts> byCluster = new HashMap<>();
             outcomes.forEach((cluster, counts) -> {

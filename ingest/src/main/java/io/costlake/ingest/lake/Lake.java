@@ -3,8 +3,14 @@ package io.costlake.ingest.lake;
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import org.apache.spark.sql.Dataset;
@@ -19,6 +25,7 @@ import io.delta.tables.DeltaTable;
  * replaces exactly the (cluster, day) partitions it covers, so re-running a day never appends twice.
  */
 public final class Lake {
+    private static final int PARALLEL_WRITES = 4;
     private final SparkSession spark;
     private final String root;
 
@@ -57,6 +64,50 @@ public final class Lake {
                 .option("replaceWhere", partitionPredicate(clusters, day))
                 .partitionBy("cluster", "day")
                 .save(path(table));
+    }
+
+    /** One table's replacement of a day, for {@link #replaceAll}. */
+    public record Replacement(LakeTable table, Dataset<Row> rows) {
+        public Replacement {
+            requireNonNull(table, "table is null");
+            requireNonNull(rows, "rows is null");
+        }
+    }
+
+    /**
+     * Replaces several tables' day at once. The writes are independent, so they run concurrently: for a day
+     * of a small cluster the time is mostly Delta's per-commit work on the driver, which then overlaps.
+     */
+    public void replaceAll(Collection<String> clusters, LocalDate day, List<Replacement> replacements) {
+        int threads = Math.max(1, Math.min(PARALLEL_WRITES, replacements.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "costlake-lake-write");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (Replacement replacement : replacements) {
+                writes.add(pool.submit(() -> replace(replacement.table(), clusters, day, replacement.rows())));
+            }
+            for (Future<?> write : writes) {
+                try {
+                    write.get();
+                } catch (ExecutionException e) {
+                    writes.forEach(other -> other.cancel(false));
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException("cannot write to the lake at " + root, cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to the lake at " + root, e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Rows of the given cluster and day, or empty when the table has never been written. */
