@@ -76,7 +76,7 @@ final class CostCharts {
     static BufferedImage topNamespaces(List<NamedCost> namespaces, float width, float height) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         for (NamedCost namespace : namespaces) {
-            dataset.addValue(namespace.cost(), "cost", label(namespace.name()));
+            dataset.addValue(namespace.cost(), "cost", unique(label(namespace.name()), dataset));
         }
         JFreeChart chart = ChartFactory.createBarChart(null, null, null, dataset, PlotOrientation.HORIZONTAL,
                 false, false, false);
@@ -188,7 +188,7 @@ final class CostCharts {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         for (int i = 0; i < nodes.size(); i++) {
             GpuNodeCost node = nodes.get(i);
-            String label = label(labels.get(i));
+            String label = unique(label(labels.get(i)), dataset);
             dataset.addValue(node.inUseCost(), "In use", label);
             dataset.addValue(node.heldIdleCost(), "Held but idle", label);
             dataset.addValue(node.unallocatedCost(), "Not held by any pod", label);
@@ -196,6 +196,8 @@ final class CostCharts {
         JFreeChart chart = ChartFactory.createStackedBarChart(null, null, null, dataset, PlotOrientation.HORIZONTAL,
                 true, false, false);
         CategoryPlot plot = categoryPlot(chart);
+        // Node labels carry cluster and GPU model: let them wrap to two lines instead of losing the model.
+        plot.getDomainAxis().setMaximumCategoryLabelLines(2);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         barStyle(renderer, null);
         renderer.setSeriesPaint(0, PALETTE[5]);
@@ -274,6 +276,15 @@ final class CostCharts {
     private static String label(String name) {
         return name.codePointCount(0, name.length()) <= MAX_LABEL ? name
                 : name.substring(0, name.offsetByCodePoints(0, MAX_LABEL - 1)) + "…";
+    }
+
+    /** Two names cut to the same prefix would merge into one bar; number the second one instead. */
+    private static String unique(String label, DefaultCategoryDataset dataset) {
+        String candidate = label;
+        for (int n = 2; dataset.getColumnKeys().contains(candidate); n++) {
+            candidate = label + " (" + n + ")";
+        }
+        return candidate;
     }
 
     private static Date date(LocalDate day) {

@@ -96,7 +96,10 @@ final class PageFlow {
 
     /** A section heading with a rule under it, kept on one page with the first {@code keepWith} points. */
     void heading(String title, float keepWith) {
-        keep(32 + keepWith);
+        boolean atTop = stream != null && y >= size.getHeight() - MARGIN;
+        // The heading's own height (space above, title, rule, space below) plus what must follow it, so a
+        // heading never ends a page with its chart or table on the next one.
+        keep((atTop ? 0 : 14) + 30 + keepWith + 8);
         if (y < size.getHeight() - MARGIN) {
             y -= 14;
         }
@@ -191,10 +194,16 @@ final class PageFlow {
                 TextTable.Column column = table.columns().get(c);
                 float lineY = y - CELL_PAD - TABLE;
                 for (String line : cells.get(c)) {
+                    float fontSize = TABLE;
+                    if (column.align() == TextTable.Align.RIGHT) {
+                        // A cut number is a wrong number: set a figure that is too wide in smaller type instead.
+                        float inner = widths[c] - 2 * CELL_PAD;
+                        fontSize = Math.min(TABLE, TABLE * inner / Math.max(1, fonts.width(line, TABLE, strong)));
+                    }
                     float textX = column.align() == TextTable.Align.RIGHT
-                            ? x + widths[c] - CELL_PAD - fonts.width(line, TABLE, strong)
+                            ? x + widths[c] - CELL_PAD - fonts.width(line, fontSize, strong)
                             : x + CELL_PAD;
-                    draw(line, textX, lineY, TABLE, color, strong);
+                    draw(line, textX, lineY, fontSize, color, strong);
                     lineY -= lineHeight;
                 }
                 x += widths[c];
@@ -289,7 +298,9 @@ final class PageFlow {
                 lines = cut;
             }
             if (maxLines == 1) {
-                lines = List.of(fonts.fit(row.cells().get(c).replace('\n', ' '), inner, TABLE, strong));
+                String text = row.cells().get(c).replace('\n', ' ');
+                lines = List.of(table.columns().get(c).align() == TextTable.Align.RIGHT ? text
+                        : fonts.fit(text, inner, TABLE, strong));
             }
             cells.add(lines);
         }

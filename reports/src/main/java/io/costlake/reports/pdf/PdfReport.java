@@ -244,7 +244,7 @@ public final class PdfReport {
             flow.text("No GPU nodes in this period.", PageFlow.BODY, PageFlow.MUTED, false);
             return;
         }
-        float height = Math.max(120, 60 + 22 * nodes.size());
+        float height = Math.max(120, 60 + 28 * nodes.size());
         flow.heading("GPU utilisation vs cost", height + 30);
         flow.text("GPU cost per node by how the GPUs were used: held by a pod and used, held but idle"
                 + " (below 5% utilisation for 2+ hours), or held by no pod at all.", 8.5f, PageFlow.MUTED, false);
@@ -252,9 +252,10 @@ public final class PdfReport {
         nodes.forEach(n -> clusters.add(n.cluster()));
         List<String> labels = new ArrayList<>();
         for (GpuNodeCost node : nodes) {
-            String name = clusters.size() > 1 && !node.cluster().isEmpty() ? node.cluster() + "/" + node.node()
-                    : node.node();
-            labels.add(node.gpuModel().map(model -> name + " (" + model + ")").orElse(name));
+            // Node first (what people look up), then what tells nodes apart: cluster, GPU model sans vendor.
+            String cluster = clusters.size() > 1 && !node.cluster().isEmpty() ? " · " + node.cluster() : "";
+            labels.add(node.node() + cluster
+                    + node.gpuModel().map(model -> " · " + model.replaceFirst("^NVIDIA ", "")).orElse(""));
         }
         flow.image(CostCharts.gpuUse(nodes, labels, flow.width(), height), height);
     }
@@ -281,7 +282,7 @@ public final class PdfReport {
     }
 
     private void idleGpus(PageFlow flow, ReportContent content) {
-        flow.heading("Idle GPUs", 60);
+        flow.heading("Idle GPUs", 75);
         if (content.idleGpus().isEmpty()) {
             flow.text("No idle GPU episodes: no pod held a GPU for 2 hours or more while leaving it idle.",
                     PageFlow.BODY, PageFlow.MUTED, false);
@@ -302,7 +303,7 @@ public final class PdfReport {
         flow.table(new TextTable(List.of(Column.wrapped("Node / GPU", 2.5f, 2),
                 Column.wrapped("Namespace / pod", 2.4f, 2), Column.wrapped("Idle (UTC)", 2.3f, 2),
                 Column.number("Hours", 1.15f), Column.number("Mean util", 1.15f), Column.number("Wasted", 1.4f),
-                Column.wrapped("Recommendation", 3.8f, 3)), rows));
+                Column.wrapped("Recommendation", 3.8f, 5)), rows));
         if (content.idleGpus().size() == ReportContentQuery.IDLE_GPU_ROWS) {
             flow.text("The " + ReportContentQuery.IDLE_GPU_ROWS + " costliest episodes; all of them are in"
                     + " idle-gpu-findings_" + content.period().label() + ".csv.", 8, PageFlow.MUTED, false);
@@ -320,18 +321,23 @@ public final class PdfReport {
         int rank = 1;
         for (WorkloadCost workload : content.topWorkloads()) {
             String share = total.signum() == 0 ? "–" : percent(workload.totalCost().doubleValue() / total.doubleValue());
-            rows.add(Row.of(String.valueOf(rank++), workload.namespace(), workload.kind() + " " + workload.name(),
+            rows.add(Row.of(String.valueOf(rank++), workload.namespace(), workloadName(workload),
                     money(workload.totalCost()), share, percent(workload.cpuEfficiency()),
                     percent(workload.ramEfficiency()), hours(workload.gpuHours())));
         }
-        flow.table(new TextTable(List.of(Column.number("#", 0.5f), Column.text("Namespace", 2.3f),
-                Column.text("Workload", 3.2f), Column.number("Cost", 1.6f), Column.number("Share", 1.1f),
+        flow.table(new TextTable(List.of(Column.number("#", 0.5f), Column.wrapped("Namespace", 2.3f, 2),
+                Column.wrapped("Workload", 3.2f, 2), Column.number("Cost", 1.6f), Column.number("Share", 1.1f),
                 Column.number("CPU efficiency", 1.5f), Column.number("RAM efficiency", 1.5f),
                 Column.number("GPU hours", 1.1f)), rows));
     }
 
+    /** "payments-server (StatefulSet)": the name first, since that is what people search for. */
+    private static String workloadName(WorkloadCost workload) {
+        return workload.name() + " (" + workload.kind() + ")";
+    }
+
     private void leastEfficient(PageFlow flow, ReportContent content) {
-        flow.heading("Least efficient workloads (CPU)", 60);
+        flow.heading("Least efficient workloads (CPU)", 90);
         if (content.leastEfficientWorkloads().isEmpty()) {
             flow.text("No workload requested CPU in this period.", PageFlow.BODY, PageFlow.MUTED, false);
             return;
@@ -342,20 +348,20 @@ public final class PdfReport {
         flow.gap(4);
         List<Row> rows = new ArrayList<>();
         for (WorkloadCost workload : content.leastEfficientWorkloads()) {
-            rows.add(Row.of(workload.namespace(), workload.kind() + " " + workload.name(),
+            rows.add(Row.of(workload.namespace(), workloadName(workload),
                     percent(workload.cpuEfficiency()), hours(workload.cpuRequestCoreHours()),
                     hours(workload.cpuUsageCoreHours()), money(workload.totalCost()),
                     money(workload.unusedCpuCost())));
         }
-        flow.table(new TextTable(List.of(Column.text("Namespace", 2.2f), Column.text("Workload", 3),
-                Column.number("CPU efficiency", 1.5f), Column.number("Requested core-hours", 1.55f),
-                Column.number("Used core-hours", 1.55f), Column.number("Cost", 1.4f),
-                Column.number("Unused CPU cost", 1.4f)), rows));
+        flow.table(new TextTable(List.of(Column.wrapped("Namespace", 2, 2), Column.wrapped("Workload", 2.7f, 2),
+                Column.number("CPU efficiency", 1.45f), Column.number("Requested core-hours", 1.55f),
+                Column.number("Used core-hours", 1.55f), Column.number("Cost", 1.7f),
+                Column.number("Unused CPU cost", 1.6f)), rows));
     }
 
     private void noData(PageFlow flow, ReportContent content) {
         ReportPeriod period = content.period();
-        flow.cards(List.of(new FigureCard("No data", "No cost data for this period",
+        flow.cards(List.of(new FigureCard("Period status", "No cost data for this period",
                 "nothing stored for " + periodText(period) + " · " + scopeText(period), false)), 1);
         flow.text("The cost tables hold no namespace costs for these days. Either no nightly run has covered"
                 + " them yet (costlake run --date D), the runs failed (see the audit below, if any), or the"
@@ -370,7 +376,7 @@ public final class PdfReport {
             }
             return;
         }
-        flow.heading("Conservation audit", 60);
+        flow.heading("Conservation audit", 90);
         flow.text("Per cluster-day, the latest run: namespace costs (including __idle__ and __unmounted__) must"
                 + " equal node plus volume costs to a relative 1e-9.", 8.5f, PageFlow.MUTED, false);
         flow.gap(4);
@@ -384,9 +390,9 @@ public final class PdfReport {
                     run.relativeDelta().isPresent() ? scientific(run.relativeDelta().getAsDouble()) : "–",
                     run.balanced() ? "ok" : "FAIL"), run.balanced() ? Emphasis.PLAIN : Emphasis.ALERT));
         }
-        flow.table(new TextTable(List.of(Column.text("Day", 1.5f), Column.text("Cluster", 1.9f),
-                Column.text("Status", 1.4f), Column.number("Node cost", 1.6f), Column.number("Volume cost", 1.5f),
-                Column.number("Namespace cost", 1.7f), Column.number("Δ", 1), Column.number("Δ relative", 1.1f),
+        flow.table(new TextTable(List.of(Column.text("Day", 1.65f), Column.text("Cluster", 1.85f),
+                Column.text("Status", 1.5f), Column.number("Node cost", 1.6f), Column.number("Volume cost", 1.45f),
+                Column.number("Namespace cost", 1.7f), Column.number("Δ", 0.9f), Column.number("Relative Δ", 1.3f),
                 Column.text("Check", 1)), rows));
     }
 

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.db.schema.CostSchema;
 import io.costlake.reports.ReportPeriod;
 import io.costlake.reports.fixture.CostFixture;
+import io.costlake.reports.fixture.MonthOfTwoClusters;
 import io.costlake.reports.fixture.TestDatabase;
 import io.costlake.reports.fixture.TwoDayCluster;
 
@@ -95,16 +96,16 @@ class PdfReportTest {
                 "5 __unmounted__ $2.00 0.5%",
                 "ml $237.00 60.8%",
                 "unassigned $75.00 19.2%",
-                "1 ml-training Job trainer $200.00 51.3% 10.0% 50.0% 192.0",
-                "2 web Deployment frontend $50.00 12.8% 50.0% 50.0% 0.0",
-                "3 " + CHINESE_NAMESPACE + " StatefulSet etl-数据 $12.00 3.1% 80.0% 50.0% 0.0");
+                "1 ml-training trainer (Job) $200.00 51.3% 10.0% 50.0% 192.0",
+                "2 web frontend (Deployment) $50.00 12.8% 50.0% 50.0% 0.0",
+                "3 " + CHINESE_NAMESPACE + " etl-数据 (StatefulSet) $12.00 3.1% 80.0% 50.0% 0.0");
         // Costliest idle GPU first, with its recommendation; the October episode is not in the period.
         assertThat(text).contains("trainer-0", "Nov 1 02:00", "$15.00", "Scale trainer-0 to zero", "notebook-0",
                 "Cull idle notebooks", "eval-0", "$8.00");
         assertThat(text).doesNotContain("old-0", "outside the period");
         assertThat(text.indexOf("trainer-0")).isLessThan(text.indexOf("notebook-0"));
         // Least efficient CPU first: trainer uses 5 of 50 requested core-hours per day.
-        assertThat(lines(text)).contains("ml-training Job trainer 10.0% 100.0 10.0 $200.00 $18.00");
+        assertThat(lines(text)).contains("ml-training trainer (Job) 10.0% 100.0 10.0 $200.00 $18.00");
         assertThat(lines(text)).contains("2026-11-01 prod succeeded $184.00 $7.00 $191.00 0 0 ok",
                 "2026-11-02 prod succeeded $192.00 $7.00 $199.00 0 1.5e-13 ok");
     }
@@ -251,6 +252,13 @@ class PdfReportTest {
         }
         assertThat(letterPages).isPositive();
         assertThat(emptyPages).isEqualTo(1);
+
+        TestDatabase.clear(schema);
+        MonthOfTwoClusters.write(fixture);
+        Path month = new PdfReport(schema, CLOCK).write(ReportPeriod.of(MonthOfTwoClusters.FROM, MonthOfTwoClusters.TO),
+                PREVIEW, PageSize.A4);
+        assertThat(pdftoppm(month, PREVIEW.resolve("month"))).isBetween(4, 8);
+        assertThat(text(month)).contains("数据平台", "推荐系统-实验", "FAIL", "other (");
     }
 
     private static int pdftoppm(Path pdf, Path prefix) throws Exception {
