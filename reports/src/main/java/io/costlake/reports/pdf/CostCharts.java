@@ -188,7 +188,11 @@ final class CostCharts {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         for (int i = 0; i < nodes.size(); i++) {
             GpuNodeCost node = nodes.get(i);
-            String label = unique(label(labels.get(i)), dataset);
+            List<String> lines = new java.util.ArrayList<>();
+            for (String line : labels.get(i).split("\n")) {
+                lines.add(label(line));
+            }
+            String label = unique(String.join("\n", lines), dataset);
             dataset.addValue(node.inUseCost(), "In use", label);
             dataset.addValue(node.heldIdleCost(), "Held but idle", label);
             dataset.addValue(node.unallocatedCost(), "Not held by any pod", label);
@@ -196,7 +200,7 @@ final class CostCharts {
         JFreeChart chart = ChartFactory.createStackedBarChart(null, null, null, dataset, PlotOrientation.HORIZONTAL,
                 true, false, false);
         CategoryPlot plot = categoryPlot(chart);
-        // Node labels carry cluster and GPU model: let them wrap to two lines instead of losing the model.
+        // Node on the first line, cluster and GPU model on the second (JFreeChart breaks labels at \n).
         plot.getDomainAxis().setMaximumCategoryLabelLines(2);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         barStyle(renderer, null);

@@ -244,7 +244,7 @@ public final class PdfReport {
             flow.text("No GPU nodes in this period.", PageFlow.BODY, PageFlow.MUTED, false);
             return;
         }
-        float height = Math.max(120, 60 + 28 * nodes.size());
+        float height = Math.max(120, 60 + 36 * nodes.size());
         flow.heading("GPU utilisation vs cost", height + 30);
         flow.text("GPU cost per node by how the GPUs were used: held by a pod and used, held but idle"
                 + " (below 5% utilisation for 2+ hours), or held by no pod at all.", 8.5f, PageFlow.MUTED, false);
@@ -253,9 +253,12 @@ public final class PdfReport {
         List<String> labels = new ArrayList<>();
         for (GpuNodeCost node : nodes) {
             // Node first (what people look up), then what tells nodes apart: cluster, GPU model sans vendor.
-            String cluster = clusters.size() > 1 && !node.cluster().isEmpty() ? " · " + node.cluster() : "";
-            labels.add(node.node() + cluster
-                    + node.gpuModel().map(model -> " · " + model.replaceFirst("^NVIDIA ", "")).orElse(""));
+            List<String> details = new ArrayList<>();
+            if (clusters.size() > 1 && !node.cluster().isEmpty()) {
+                details.add(node.cluster());
+            }
+            node.gpuModel().ifPresent(model -> details.add(model.replaceFirst("^NVIDIA ", "")));
+            labels.add(details.isEmpty() ? node.node() : node.node() + "\n" + String.join(" · ", details));
         }
         flow.image(CostCharts.gpuUse(nodes, labels, flow.width(), height), height);
     }
