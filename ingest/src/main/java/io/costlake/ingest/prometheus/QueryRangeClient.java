@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +123,10 @@ final class QueryRangeClient implements AutoCloseable {
                 }
                 throw new MetricsInputException("Prometheus at " + config.baseUrl() + " refused " + uri + ": HTTP "
                         + status + detail + hint(status));
+            } catch (SSLHandshakeException e) {
+                // An untrusted certificate stays untrusted: no point in retrying.
+                throw new MetricsInputException("Prometheus at " + config.baseUrl() + " failed the TLS handshake for "
+                        + uri + ": " + e.getMessage() + " (is its CA in the CA certificate file?)", e);
             } catch (HttpTimeoutException e) {
                 lastError = "no answer within " + config.timeout().toMillis() + " ms (" + e.getMessage() + ")";
             } catch (IOException e) {

@@ -12,9 +12,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A scripted Prometheus on 127.0.0.1 (port chosen by the OS) that records every request it gets. Handlers
@@ -34,7 +38,19 @@ final class StubPrometheus implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
 
     StubPrometheus(String contextPath, Script script) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(contextPath, null, script);
+    }
+
+    /** Serves HTTPS with the given server context when not null. */
+    StubPrometheus(String contextPath, SSLContext tls, Script script) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext(contextPath, exchange -> {
             int number;
             synchronized (requests) {
@@ -55,7 +71,8 @@ final class StubPrometheus implements AutoCloseable {
     }
 
     URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
     List<SeenRequest> requests() {
