@@ -110,15 +110,17 @@ final class GpuSamples {
                 .groupBy("cluster", "node", "bucket")
                 .agg(count(lit(1)).as("requesting_pods"), sum("gpus").as("requested_gpus"),
                         first("namespace").as("request_namespace"), first("pod").as("request_pod"));
+        // The node's GPUs over the whole day, not per interval: one lost scrape of one GPU must not make the
+        // binding of the others ambiguous.
         Dataset<Row> gpusSeen = unmapped.where(col("mig_instance").equalTo(""))
-                .groupBy("cluster", "node", "bucket")
+                .groupBy("cluster", "node")
                 .agg(count_distinct(col("gpu_uuid")).as("gpus_seen"));
         Column single = col("requesting_pods").equalTo(1).and(col("requested_gpus").equalTo(col("gpus_seen")))
                 .and(col("mig_instance").equalTo(""));
         Column requested = coalesce(col("requesting_pods"), lit(0L)).gt(0);
         return unmapped
                 .join(perNode, JoinKeys.of("cluster", "node", "bucket"), "left")
-                .join(gpusSeen, JoinKeys.of("cluster", "node", "bucket"), "left")
+                .join(gpusSeen, JoinKeys.of("cluster", "node"), "left")
                 .withColumn("namespace", when(single, col("request_namespace")))
                 .withColumn("pod", when(single, col("request_pod")))
                 .withColumn("unresolved", requested.and(coalesce(single, lit(false)).equalTo(false)))

@@ -14,8 +14,8 @@ import java.util.regex.PatternSyntaxException;
  * <p>"One pod held the GPU for the whole hour" is decided from the pod's <em>tenure</em> on the GPU, not
  * from a sample count: consecutive samples of the GPU that carry the same pod form one tenure; another
  * pod, a sample without pod, or a silence longer than {@code maxGapSeconds} ends it. A tenure
- * {@code [first, last + step)} holds hour h when it starts at most half a step after h and ends at most
- * half a step before h + 1 h (scrape phase and jitter). Why not "seen in ≥ 90 % of the expected samples":
+ * {@code [first, last + step)} holds hour h when it starts at most 1.5 steps after h and ends at most
+ * 1.5 steps before h + 1 h (scrape phase and jitter, and one lost scrape at the edge of the day). Why not "seen in ≥ 90 % of the expected samples":
  * with a 5-minute step two lost scrapes already drop an hour below 90 %, while a pod that left at minute 57
  * still passes it; the tenure rule is exact about pods coming and going and indifferent to lost scrapes.
  * The real Alibaba trace loses 1–2 scrapes in a row about 2,300 times in 157 k samples, and a few gaps of

@@ -69,10 +69,12 @@ final class IdleRuns {
                 .where(col("pod").isNotNull())
                 .groupBy("cluster", "node", "gpu_uuid", "mig_instance", "tenure", "namespace", "pod")
                 .agg(min("epoch").minus(dayStart).as("first_s"), max("epoch").minus(dayStart).as("last_s"));
-        // A tenure [first, last + step) holds hour h when it starts at most half a step after h and ends at
-        // most half a step before h + 1: the scrape phase of a pod that was there all hour is arbitrary.
-        Column firstHour = greatest(lit(0L), ceil(col("first_s").minus(step / 2).divide(3600)));
-        Column lastHour = least(lit(23L), floor(col("last_s").plus(step * 1.5).divide(3600)).minus(1));
+        // A tenure [first, last + step) holds hour h when it starts at most 1.5 steps after h and ends at
+        // most 1.5 steps before h + 1: the scrape phase is arbitrary, and one lost scrape at the edge of the
+        // day (where the neighbouring sample lies in the other day) must not cost the first or last hour.
+        double edge = step * 1.5;
+        Column firstHour = greatest(lit(0L), ceil(col("first_s").minus(edge).divide(3600)));
+        Column lastHour = least(lit(23L), floor(col("last_s").plus(step + edge).divide(3600)).minus(1));
         return tenures
                 .withColumn("first_hour", firstHour.cast("int"))
                 .withColumn("last_hour", lastHour.cast("int"))
