@@ -21,6 +21,7 @@ import io.costlake.jobs.config.ConfigurationException;
 import io.costlake.jobs.config.CostlakeDatabase;
 import io.costlake.jobs.config.CostlakeProperties;
 import io.costlake.reports.csv.CsvReports;
+import io.costlake.reports.pdf.PdfReport;
 
 /**
  * The Spring side of costlake: configuration, database, Spark session and the nightly Spring Batch job.
@@ -55,6 +56,11 @@ public class CostlakeApplication {
     @Bean
     CsvReports csvReports(CostSchema schema) {
         return new CsvReports(schema);
+    }
+
+    @Bean
+    PdfReport pdfReport(CostSchema schema) {
+        return new PdfReport(schema);
     }
 
     /**

@@ -11,7 +11,9 @@ public final class Commands {
                 .addSubcommand(new GenerateCommand())
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new ReportCommand())
-                .addSubcommand(new DemoCommand());
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new ScheduleCommand());
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             ExitCode code = ExitCode.of(failure);
             line.getErr().println("costlake " + line.getCommandName() + ": " + ExitCode.messageOf(failure));

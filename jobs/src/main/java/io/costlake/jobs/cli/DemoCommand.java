@@ -23,6 +23,7 @@ import io.costlake.jobs.config.CostlakeDatabase;
 import io.costlake.jobs.nightly.NightlyRunner;
 import io.costlake.reports.ReportPeriod;
 import io.costlake.reports.csv.CsvReports;
+import io.costlake.reports.pdf.PdfReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,8 +72,9 @@ final class DemoCommand implements Callable<Integer> {
                     return ExitCode.of(failure).code();
                 }
             }
-            List<Path> files = context.getBean(CsvReports.class).write(ReportPeriod.of(first, last),
-                    reports.resolve("period"));
+            List<Path> files = new java.util.ArrayList<>(context.getBean(CsvReports.class)
+                    .write(ReportPeriod.of(first, last), reports.resolve("period")));
+            files.add(context.getBean(PdfReport.class).write(ReportPeriod.of(first, last), reports.resolve("period")));
             printSummary(context.getBean(CostSchema.class).dsl(), first, last);
             System.out.println();
             System.out.println("Database: " + context.getBean(CostlakeDatabase.class).description() + ", schema "

@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Ingest, attribute, store and report one day (or each day of --date..--to, in order).")
+        description = {"Ingest, attribute, store and report one day, or each day of --date..--to in order.",
+                "A backfill skips days that already completed unless --force; a single day always runs."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--date", required = true, paramLabel = "D", description = "day to run (UTC), YYYY-MM-DD")
     LocalDate date;
@@ -32,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--prices", paramLabel = "FILE", description = "price book YAML (env COSTLAKE_PRICES)")
     Path prices;
+
+    @Option(names = "--force", description = "re-run days that already completed (a backfill skips them otherwise)")
+    boolean force;
 
     @Mixin
     CommonOptions common;
@@ -60,7 +64,12 @@ final class RunCommand implements Callable<Integer> {
             NightlyRunner runner = context.getBean(NightlyRunner.class);
             List<String> statuses = new ArrayList<>();
             Throwable firstFailure = null;
+            boolean backfill = last.isAfter(date);
             for (LocalDate day = date; !day.isAfter(last); day = day.plusDays(1)) {
+                if (backfill && !force && runner.completed(day, properties.getCluster(), input)) {
+                    statuses.add(day + " SKIPPED (already completed; --force re-runs it)");
+                    continue;
+                }
                 JobExecution execution = runner.run(day, properties.getCluster(), input);
                 statuses.add(day + " " + execution.getStatus());
                 if (execution.getStatus() != BatchStatus.COMPLETED) {
@@ -70,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             if (statuses.size() > 1 || firstFailure != null) {
-                System.out.println("Runs: " + String.join(", ", statuses));
+                System.out.println("Per-day status:");
+                statuses.forEach(status -> System.out.println("  " + status));
             }
             if (firstFailure != null) {
                 System.err.println("costlake run failed: " + ExitCode.messageOf(firstFailure));

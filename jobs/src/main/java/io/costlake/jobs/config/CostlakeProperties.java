@@ -29,6 +29,8 @@ public class CostlakeProperties {
     private final Db db = new Db();
     private final Spark spark = new Spark();
     private final Model model = new Model();
+    private final Retention retention = new Retention();
+    private final Schedule schedule = new Schedule();
 
     public String getCluster() {
         return cluster;
@@ -88,6 +90,49 @@ public class CostlakeProperties {
 
     public Model getModel() {
         return model;
+    }
+
+    public Retention getRetention() {
+        return retention;
+    }
+
+    public Schedule getSchedule() {
+        return schedule;
+    }
+
+    public static class Schedule {
+        /** Spring cron: second minute hour day-of-month month day-of-week. */
+        private String cron = "0 30 2 * * *";
+        private String zone = "UTC";
+
+        public String getCron() {
+            return cron;
+        }
+
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+    }
+
+    public static class Retention {
+        /** Days of container-hour detail kept in PostgreSQL (0 keeps everything); daily tables are always kept. */
+        private int detailDays = 35;
+
+        public int getDetailDays() {
+            return detailDays;
+        }
+
+        public void setDetailDays(int detailDays) {
+            this.detailDays = detailDays;
+        }
     }
 
     public static class Db {

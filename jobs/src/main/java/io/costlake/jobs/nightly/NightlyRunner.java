@@ -38,17 +38,26 @@ public class NightlyRunner {
         this.job = costlakeNightly;
     }
 
+    /** Whether a run of this day, cluster and source has completed (any attempt). */
+    public boolean completed(LocalDate day, String defaultCluster, String source) {
+        for (long attempt = 0; ; attempt++) {
+            JobExecution last = repository.getLastJobExecution(job.getName(), parameters(day, defaultCluster, source,
+                    attempt));
+            if (last == null) {
+                return false;
+            }
+            if (last.getStatus() == BatchStatus.COMPLETED) {
+                return true;
+            }
+        }
+    }
+
     public JobExecution run(LocalDate day, String defaultCluster, String source) throws Exception {
         requireNonNull(day, "day is null");
         requireNonNull(defaultCluster, "defaultCluster is null");
         requireNonNull(source, "source is null");
         for (long attempt = 0; ; attempt++) {
-            JobParameters parameters = new JobParametersBuilder()
-                    .addString(RunContext.DAY, day.toString())
-                    .addString(RunContext.CLUSTER, defaultCluster)
-                    .addString(RunContext.SOURCE, source)
-                    .addLong(RunContext.ATTEMPT, attempt)
-                    .toJobParameters();
+            JobParameters parameters = parameters(day, defaultCluster, source, attempt);
             JobExecution last = repository.getLastJobExecution(job.getName(), parameters);
             if (last == null) {
                 return launcher.run(job, parameters);
@@ -66,6 +75,15 @@ public class NightlyRunner {
             }
             return launcher.run(job, parameters);
         }
+    }
+
+    private static JobParameters parameters(LocalDate day, String defaultCluster, String source, long attempt) {
+        return new JobParametersBuilder()
+                .addString(RunContext.DAY, day.toString())
+                .addString(RunContext.CLUSTER, defaultCluster)
+                .addString(RunContext.SOURCE, source)
+                .addLong(RunContext.ATTEMPT, attempt)
+                .toJobParameters();
     }
 
     private void markFailed(JobExecution execution) {

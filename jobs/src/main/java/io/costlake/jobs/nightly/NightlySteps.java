@@ -36,6 +36,7 @@ import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.jobs.config.CostlakeProperties;
 import io.costlake.reports.ReportPeriod;
 import io.costlake.reports.csv.CsvReports;
+import io.costlake.reports.pdf.PdfReport;
 
 /** The four steps of the nightly job: ingest → attribute → persist → report. */
 @Component
@@ -47,15 +48,17 @@ class NightlySteps {
     private final CostModelConfig modelConfig;
     private final CostStore store;
     private final CsvReports csvReports;
+    private final PdfReport pdfReport;
     private final CostlakeProperties properties;
 
     NightlySteps(ObjectProvider<Lake> lake, PriceBook prices, CostModelConfig modelConfig, CostStore store,
-            CsvReports csvReports, CostlakeProperties properties) {
+            CsvReports csvReports, PdfReport pdfReport, CostlakeProperties properties) {
         this.lake = lake;
         this.prices = prices;
         this.modelConfig = modelConfig;
         this.store = store;
         this.csvReports = csvReports;
+        this.pdfReport = pdfReport;
         this.properties = properties;
     }
 
@@ -118,6 +121,7 @@ class NightlySteps {
             long runId = store.startRun(cluster, day, run.source());
             List<DayRows> results = new ArrayList<>();
             for (Map.Entry<GoldTable, ResultTable> table : Map.of(
+                    GoldTable.CONTAINER_HOUR, ResultTable.CONTAINER_COST,
                     GoldTable.NAMESPACE_DAY, ResultTable.NAMESPACE_COST,
                     GoldTable.WORKLOAD_DAY, ResultTable.WORKLOAD_COST,
                     GoldTable.NODE_DAY, ResultTable.NODE_COST,
@@ -132,6 +136,13 @@ class NightlySteps {
                     audit.relativeDelta()), results);
             LOG.info("[3/4] persist {}: cluster {} stored as run {} ({})", day, cluster, runId, elapsed(started));
         }
+        int detailDays = properties.getRetention().getDetailDays();
+        if (detailDays > 0) {
+            int deleted = store.deleteDetailBefore(day.minusDays(detailDays - 1L));
+            if (deleted > 0) {
+                LOG.info("retention: deleted {} container-hour rows older than {} days", deleted, detailDays);
+            }
+        }
         return RepeatStatus.FINISHED;
     }
 
@@ -139,8 +150,12 @@ class NightlySteps {
         RunContext run = RunContext.of(chunk);
         LocalDate day = run.day();
         Path out = Path.of(properties.getOut());
-        List<Path> files = new ArrayList<>(csvReports.write(ReportPeriod.of(day, day), out.resolve("daily")));
-        files.addAll(csvReports.write(ReportPeriod.of(day.withDayOfMonth(1), day), out.resolve("month-to-date")));
+        ReportPeriod today = ReportPeriod.of(day, day);
+        ReportPeriod monthToDate = ReportPeriod.of(day.withDayOfMonth(1), day);
+        List<Path> files = new ArrayList<>(csvReports.write(today, out.resolve("daily")));
+        files.add(pdfReport.write(today, out.resolve("daily")));
+        files.addAll(csvReports.write(monthToDate, out.resolve("month-to-date")));
+        files.add(pdfReport.write(monthToDate, out.resolve("month-to-date")));
         LOG.info("[4/4] report {}: {} files in {}", day, files.size(), out.toAbsolutePath());
         return RepeatStatus.FINISHED;
     }

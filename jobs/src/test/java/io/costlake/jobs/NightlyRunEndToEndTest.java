@@ -1,0 +1,196 @@
+package io.costlake.jobs;
+
+import static io.costlake.db.generated.Tables.COST_RUN;
+import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
+import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
+import static io.costlake.db.generated.Tables.QUARANTINED_INPUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.sql.SparkSession;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.costlake.db.schema.CostSchema;
+import io.costlake.db.testing.TestDatabase;
+import io.costlake.ingest.testing.OpenMetricsFixture;
+import io.costlake.ingest.testing.TestSpark;
+
+/**
+ * The whole nightly run through the command line, against the real PostgreSQL, Spark and Delta.
+ *
+ * <p>The hand-checked day (hourly samples): node n1 of type cpu8 (8 cores, 32 GiB) at 0.80 $/h. With default
+ * rates 0.03 $/core-h and 0.005 $/GiB-h the price splits 0.24 : 0.16, so CPU costs 0.06 $/core-h and RAM
+ * 0.01 $/GiB-h; the node costs 0.80 × 24 = 19.20 a day.
+ * <ul>
+ *   <li>shop/web: cpu max(2 requested, 1 used) = 2 → 2 × 0.06 × 24 = 2.88; ram max(4, 6) = 6 → 1.44; total 4.32
+ *   <li>batch/job: cpu max(1, 3) = 3 → 4.32; ram max(8, 2) = 8 → 1.92; total 6.24
+ *   <li>__idle__: cpu (8 − 5) × 0.06 × 24 = 4.32; ram (32 − 14) × 0.01 × 24 = 4.32; total 8.64
+ * </ul>
+ * 4.32 + 6.24 + 8.64 = 19.20 = the node's cost.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyRunEndToEndTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+
+    @TempDir
+    static Path dir;
+
+    private String schema;
+    private DSLContext db;
+    private Path metrics;
+    private Path prices;
+    private Path config;
+
+    @BeforeAll
+    void prepare() throws Exception {
+        SparkSession spark = TestSpark.session(); // the JVM's one session; the CLI reuses it
+        assertThat(spark).isNotNull();
+        schema = TestDatabase.freshSchema("e2e");
+        CostSchema costSchema = new CostSchema(TestDatabase.dataSource(), schema);
+        costSchema.migrate();
+        db = costSchema.dsl();
+        metrics = OpenMetricsFixture.day(DAY, 3600, "c1")
+                .namespace("shop", "team-shop").namespace("batch", "team-data")
+                .node("n1", "cpu8", 8, 32, 0)
+                .container("shop", "web-7f9c4-aaaaa", "n1", 2, 1, 4, 6)
+                .container("batch", "job-1", "n1", 1, 3, 8, 2)
+                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\" 1 1772323200")
+                .writeTo(dir.resolve("metrics/2026-03-01.om"));
+        prices = Files.writeString(dir.resolve("prices.yaml"), """
+                currency: USD
+                defaults: {cpuCoreHour: 0.03, ramGiBHour: 0.005, gpuHour: 2.0, storageGiBMonth: 0.04}
+                instanceTypes: {cpu8: {hourly: 0.80}}
+                """);
+        config = Files.writeString(dir.resolve("costlake.yaml"), """
+                costlake:
+                  model:
+                    step-seconds: 3600
+                """);
+    }
+
+    @Test
+    void runsADayFromOpenMetricsToPostgresAndCsvWithHandCheckedCosts() throws Exception {
+        assertThat(run(DAY, metrics)).isZero();
+
+        assertThat(namespaceTotals()).isEqualTo(Map.of(
+                "shop", new BigDecimal("4.320000"),
+                "batch", new BigDecimal("6.240000"),
+                "__idle__", new BigDecimal("8.640000")));
+        BigDecimal nodes = db.select(org.jooq.impl.DSL.sum(NODE_COST_DAILY.TOTAL_COST)).from(NODE_COST_DAILY)
+                .where(NODE_COST_DAILY.DAY.eq(DAY)).fetchOne(0, BigDecimal.class);
+        assertThat(nodes).isEqualByComparingTo("19.20");
+
+        Record run = db.selectFrom(COST_RUN).where(COST_RUN.DAY.eq(DAY)).orderBy(COST_RUN.RUN_ID.desc()).limit(1)
+                .fetchOne();
+        assertThat(run.get(COST_RUN.STATUS)).isEqualTo("succeeded");
+        assertThat(run.get(COST_RUN.SAMPLES_QUARANTINED)).isEqualTo(1L);
+        assertThat(Math.abs(run.get(COST_RUN.CONSERVATION_RELATIVE_DELTA))).isLessThan(1e-9);
+        assertThat(db.selectFrom(QUARANTINED_INPUT).fetchOne(QUARANTINED_INPUT.LINE)).isEqualTo(24L * 15 + 1);
+
+        List<CSVRecord> csv = csv(dir.resolve("out/daily/namespace-costs_2026-03-01.csv"));
+        Map<String, String> csvTotals = csv.stream()
+                .collect(Collectors.toMap(record -> record.get("namespace"), record -> record.get("total_cost")));
+        assertThat(csvTotals).isEqualTo(Map.of("shop", "4.320000", "batch", "6.240000", "__idle__", "8.640000"));
+    }
+
+    @Test
+    void rerunningADayReplacesItsRowsWithIdenticalOnes() throws Exception {
+        assertThat(run(DAY, metrics)).isZero();
+        Object[][] first = namespaceRowsWithoutRunId();
+        long lakeRows = TestSpark.session().read().format("delta").load(dir.resolve("lake/gold/namespace_cost_daily")
+                .toString()).count();
+
+        assertThat(run(DAY, metrics)).isZero();
+
+        Object[][] second = namespaceRowsWithoutRunId();
+        assertThat(second).hasDimensions(3, NAMESPACE_COST_DAILY.fields().length - 1).isDeepEqualTo(first);
+        assertThat(TestSpark.session().read().format("delta").load(dir.resolve("lake/gold/namespace_cost_daily")
+                .toString()).count()).isEqualTo(lakeRows).isEqualTo(3);
+        assertThat(db.fetchCount(COST_RUN, COST_RUN.STATUS.eq("succeeded"))).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void generatedClusterBalancesNamespaceCostsWithNodeAndVolumeCosts() throws Exception {
+        Path generated = dir.resolve("generated");
+        assertThat(CostlakeCommand.execute("generate", "--nodes", "3", "--pods", "12", "--gpus", "4", "--days", "1",
+                "--start", "2026-04-01", "--step", "3600", "--cluster", "gen", "--out", generated.toString())).isZero();
+
+        assertThat(run(LocalDate.of(2026, 4, 1), generated.resolve("metrics"), "--prices",
+                generated.resolve("prices.yaml").toString())).isZero();
+
+        Record run = db.selectFrom(COST_RUN).where(COST_RUN.CLUSTER.eq("gen")).fetchOne();
+        assertThat(run.get(COST_RUN.STATUS)).isEqualTo("succeeded");
+        assertThat(run.get(COST_RUN.NAMESPACE_COST).doubleValue())
+                .isCloseTo(run.get(COST_RUN.NODE_COST).add(run.get(COST_RUN.VOLUME_COST)).doubleValue(),
+                        org.assertj.core.api.Assertions.within(1e-6));
+        BigDecimal namespaces = db.select(org.jooq.impl.DSL.sum(NAMESPACE_COST_DAILY.TOTAL_COST))
+                .from(NAMESPACE_COST_DAILY).where(NAMESPACE_COST_DAILY.CLUSTER.eq("gen")).fetchOne(0, BigDecimal.class);
+        assertThat(namespaces.doubleValue()).isCloseTo(run.get(COST_RUN.NAMESPACE_COST).doubleValue(),
+                org.assertj.core.api.Assertions.within(1e-4));
+    }
+
+    @Test
+    void missingInputFailsWithOneClearMessageAndExitCode4() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = run(LocalDate.of(2026, 3, 2), dir.resolve("no-such-dir"));
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(4);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("metrics input not found").contains("no-such-dir");
+    }
+
+    private int run(LocalDate day, Path input, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--date", day.toString(),
+                "--metrics", input.toString(), "--config", config.toString(), "--db", TestDatabase.URL,
+                "--db-schema", schema, "--lake", dir.resolve("lake").toString(), "--out", dir.resolve("out").toString(),
+                "--cluster", "c1"));
+        if (extra.length == 0) {
+            args.addAll(List.of("--prices", prices.toString()));
+        } else {
+            args.addAll(List.of(extra));
+        }
+        return CostlakeCommand.execute(args.toArray(String[]::new));
+    }
+
+    private Object[][] namespaceRowsWithoutRunId() {
+        List<org.jooq.Field<?>> fields = java.util.Arrays.stream(NAMESPACE_COST_DAILY.fields())
+                .filter(field -> !field.getName().equals("run_id")).toList();
+        return db.select(fields).from(NAMESPACE_COST_DAILY).where(NAMESPACE_COST_DAILY.CLUSTER.eq("c1"))
+                .orderBy(NAMESPACE_COST_DAILY.NAMESPACE).fetchArrays();
+    }
+
+    private Map<String, BigDecimal> namespaceTotals() {
+        return db.select(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST).from(NAMESPACE_COST_DAILY)
+                .where(NAMESPACE_COST_DAILY.DAY.eq(DAY).and(NAMESPACE_COST_DAILY.CLUSTER.eq("c1")))
+                .fetchMap(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST);
+    }
+
+    private static List<CSVRecord> csv(Path file) throws Exception {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
+        }
+    }
+}
