@@ -131,10 +131,15 @@ class NightlyRunEndToEndTest {
     void generatedClusterBalancesNamespaceCostsWithNodeAndVolumeCosts() throws Exception {
         Path generated = dir.resolve("generated");
         assertThat(CostlakeCommand.execute("generate", "--nodes", "3", "--pods", "12", "--gpus", "4", "--days", "1",
-                "--start", "2026-04-01", "--step", "3600", "--cluster", "gen", "--out", generated.toString())).isZero();
+                "--start", "2026-04-01", "--step", "900", "--cluster", "gen", "--out", generated.toString())).isZero();
+        Path quarterHourly = Files.writeString(dir.resolve("quarter-hourly.yaml"), """
+                costlake:
+                  model:
+                    step-seconds: 900
+                """);
 
         assertThat(run(LocalDate.of(2026, 4, 1), generated.resolve("metrics"), "--prices",
-                generated.resolve("prices.yaml").toString())).isZero();
+                generated.resolve("prices.yaml").toString(), "--config", quarterHourly.toString())).isZero();
 
         Record run = db.selectFrom(COST_RUN).where(COST_RUN.CLUSTER.eq("gen")).fetchOne();
         assertThat(run.get(COST_RUN.STATUS)).isEqualTo("succeeded");
@@ -163,15 +168,18 @@ class NightlyRunEndToEndTest {
     }
 
     private int run(LocalDate day, Path input, String... extra) {
+        List<String> extraArgs = List.of(extra);
         List<String> args = new java.util.ArrayList<>(List.of("run", "--date", day.toString(),
-                "--metrics", input.toString(), "--config", config.toString(), "--db", TestDatabase.URL,
+                "--metrics", input.toString(), "--db", TestDatabase.URL,
                 "--db-schema", schema, "--lake", dir.resolve("lake").toString(), "--out", dir.resolve("out").toString(),
                 "--cluster", "c1"));
-        if (extra.length == 0) {
-            args.addAll(List.of("--prices", prices.toString()));
-        } else {
-            args.addAll(List.of(extra));
+        if (!extraArgs.contains("--config")) {
+            args.addAll(List.of("--config", config.toString()));
         }
+        if (!extraArgs.contains("--prices")) {
+            args.addAll(List.of("--prices", prices.toString()));
+        }
+        args.addAll(extraArgs);
         return CostlakeCommand.execute(args.toArray(String[]::new));
     }
 
