@@ -73,7 +73,7 @@ final class PullProgress implements AutoCloseable {
         series.addAndGet(seriesInResponse);
         samples.addAndGet(samplesInResponse);
         if (bar != null) {
-            bar.setExtraMessage(counts());
+            bar.setExtraMessage(" " + counts());
             bar.step();
         }
     }

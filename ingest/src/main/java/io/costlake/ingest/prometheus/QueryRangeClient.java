@@ -2,6 +2,7 @@ package io.costlake.ingest.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -77,7 +79,7 @@ final class QueryRangeClient implements AutoCloseable {
      *
      * @param wireBytes told how many bytes came over the wire (compressed), for progress
      */
-    <T> T fetch(URI uri, BodyReader<T> reader, java.util.function.LongConsumer wireBytes) throws InterruptedException {
+    <T> T fetch(URI uri, BodyReader<T> reader, LongConsumer wireBytes) throws InterruptedException {
         requireNonNull(uri, "uri is null");
         requireNonNull(reader, "reader is null");
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
@@ -137,9 +139,9 @@ final class QueryRangeClient implements AutoCloseable {
                 + attempts + (attempts == 1 ? " time" : " times") + ", last error: " + lastError);
     }
 
-    private InputStream decoded(HttpResponse<InputStream> response, java.util.function.LongConsumer wireBytes)
+    private InputStream decoded(HttpResponse<InputStream> response, LongConsumer wireBytes)
             throws IOException {
-        InputStream counted = new java.io.FilterInputStream(watchdog.watch(response.body())) {
+        InputStream counted = new FilterInputStream(watchdog.watch(response.body())) {
             @Override
             public int read() throws IOException {
                 int b = super.read();

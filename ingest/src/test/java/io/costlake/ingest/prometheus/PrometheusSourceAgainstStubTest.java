@@ -224,4 +224,40 @@ class PrometheusSourceAgainstStubTest {
             assertThat(stub.requests().get(0).headers().getFirst("Accept-Encoding")).isEqualTo("gzip");
         }
     }
+    @Test
+    void no_more_requests_than_the_configured_parallelism_are_in_flight_at_once() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        try (StubPrometheus stub = new StubPrometheus(QUERY_PATH, (n, exchange, self) -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(150);
+                StubPrometheus.respond(exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                        + "\"result\":[]}}");
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        })) {
+            PrometheusConfig config = fastFailing(stub.baseUrl()).withParallelism(2);
+            new PrometheusSource(config, TestSpark.session(), staging.toUri().toString(), false)
+                    .read(DAY, PrometheusSource.contractMetrics());
+
+            assertThat(stub.requests()).hasSize(PrometheusSource.contractMetrics().size());
+            assertThat(mostInFlight.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void every_metric_family_of_the_contract_is_asked_for_by_its_raw_name() throws Exception {
+        try (StubPrometheus stub = new StubPrometheus(QUERY_PATH, (n, exchange, self) -> StubPrometheus.respond(
+                exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}"))) {
+            new PrometheusSource(fastFailing(stub.baseUrl()).withParallelism(4), TestSpark.session(),
+                    staging.toUri().toString(), false).read(DAY);
+
+            assertThat(stub.requests()).extracting(request -> request.query().replaceAll("^query=([^&]+)&.*", "$1"))
+                    .containsExactlyInAnyOrderElementsOf(PrometheusSource.contractMetrics())
+                    .contains("container_cpu_usage_seconds_total", "kube_pod_container_resource_requests",
+                            "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "kube_persistentvolume_capacity_bytes");
+        }
+    }
 }
