@@ -34,6 +34,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prices", paramLabel = "FILE", description = "price book YAML (env COSTLAKE_PRICES)")
     Path prices;
 
+    @Option(names = "--prometheus-token", paramLabel = "TOKEN",
+            description = "bearer token (better: env COSTLAKE_PROMETHEUSCLIENT_TOKEN)")
+    String prometheusToken;
+
+    @Option(names = "--prometheus-basic-auth", paramLabel = "USER:PASSWORD", description = "basic auth")
+    String prometheusBasicAuth;
+
+    @Option(names = "--prometheus-ca", paramLabel = "FILE", description = "PEM file of a CA to trust")
+    Path prometheusCa;
+
+    @Option(names = "--prometheus-tenant", paramLabel = "ID", description = "X-Scope-OrgID for Mimir / Cortex")
+    String prometheusTenant;
+
     @Option(names = "--force", description = "re-run days that already completed (a backfill skips them otherwise)")
     boolean force;
 
@@ -54,7 +67,11 @@ final class RunCommand implements Callable<Integer> {
         if (last.isBefore(date)) {
             throw new ConfigurationException("--to " + last + " is before --date " + date);
         }
-        SpringContext spring = common.context().set("costlake.prices", prices);
+        SpringContext spring = common.context().set("costlake.prices", prices)
+                .set("costlake.prometheus-client.token", prometheusToken)
+                .set("costlake.prometheus-client.basic-auth", prometheusBasicAuth)
+                .set("costlake.prometheus-client.ca", prometheusCa)
+                .set("costlake.prometheus-client.tenant", prometheusTenant);
         if (source != null) {
             spring.set("costlake.metrics", source.metrics).set("costlake.prometheus", source.prometheus);
         }

@@ -31,6 +31,7 @@ public class CostlakeProperties {
     private final Model model = new Model();
     private final Retention retention = new Retention();
     private final Schedule schedule = new Schedule();
+    private final PrometheusClient prometheusClient = new PrometheusClient();
 
     public String getCluster() {
         return cluster;
@@ -98,6 +99,81 @@ public class CostlakeProperties {
 
     public Schedule getSchedule() {
         return schedule;
+    }
+
+    public PrometheusClient getPrometheusClient() {
+        return prometheusClient;
+    }
+
+    /** How to talk to the Prometheus-compatible API given by {@code costlake.prometheus}. */
+    public static class PrometheusClient {
+        /** Bearer token (COSTLAKE_PROMETHEUS_CLIENT_TOKEN). */
+        private String token = "";
+        /** user:password for basic auth (COSTLAKE_PROMETHEUS_CLIENT_BASIC_AUTH). */
+        private String basicAuth = "";
+        /** PEM file of a CA to trust. */
+        private String ca = "";
+        /** Tenant for Mimir / Cortex (X-Scope-OrgID). */
+        private String tenant = "";
+        private int parallelism = 4;
+        private int timeoutSeconds = 60;
+        private int retries = 4;
+
+        public String getToken() {
+            return token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+
+        public String getBasicAuth() {
+            return basicAuth;
+        }
+
+        public void setBasicAuth(String basicAuth) {
+            this.basicAuth = basicAuth;
+        }
+
+        public String getCa() {
+            return ca;
+        }
+
+        public void setCa(String ca) {
+            this.ca = ca;
+        }
+
+        public String getTenant() {
+            return tenant;
+        }
+
+        public void setTenant(String tenant) {
+            this.tenant = tenant;
+        }
+
+        public int getParallelism() {
+            return parallelism;
+        }
+
+        public void setParallelism(int parallelism) {
+            this.parallelism = parallelism;
+        }
+
+        public int getTimeoutSeconds() {
+            return timeoutSeconds;
+        }
+
+        public void setTimeoutSeconds(int timeoutSeconds) {
+            this.timeoutSeconds = timeoutSeconds;
+        }
+
+        public int getRetries() {
+            return retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
     }
 
     public static class Schedule {

@@ -1,5 +1,6 @@
 package io.costlake.jobs.nightly;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.StepContribution;
@@ -33,6 +32,9 @@ import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.openmetrics.MetricsInputException;
 import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
+import io.costlake.ingest.prometheus.PrometheusConfig;
+import io.costlake.ingest.prometheus.PrometheusSource;
+import io.costlake.jobs.config.ConfigurationException;
 import io.costlake.jobs.config.CostlakeProperties;
 import io.costlake.reports.ReportPeriod;
 import io.costlake.reports.csv.CsvReports;
@@ -67,22 +69,31 @@ class NightlySteps {
         long started = System.nanoTime();
         Lake lake = this.lake.getObject();
         String source = run.source();
-        if (!source.startsWith("metrics:")) {
+        IngestSummary summary;
+        String inputDescription;
+        if (source.startsWith("prometheus:")) {
+            try (PrometheusSource prometheus = new PrometheusSource(prometheusConfig(source.substring(
+                    "prometheus:".length())), lake.spark(), lake.root() + "/_staging")) {
+                summary = new BronzeIngest(lake).ingest(prometheus.read(run.day()), run.day(), run.defaultCluster());
+            }
+            inputDescription = source.substring("prometheus:".length());
+        } else if (source.startsWith("metrics:")) {
+            String input = source.substring("metrics:".length());
+            OpenMetricsFileSource files = new OpenMetricsFileSource(lake.spark());
+            List<String> inputs = files.files(input, run.day());
+            if (inputs.isEmpty()) {
+                throw new MetricsInputException("no metrics files for " + run.day() + " in " + input);
+            }
+            summary = new BronzeIngest(lake).ingest(files.read(inputs), run.day(), run.defaultCluster());
+            inputDescription = inputs.size() + " files";
+        } else {
             throw new MetricsInputException("unsupported source " + source);
         }
-        String input = source.substring("metrics:".length());
-        OpenMetricsFileSource files = new OpenMetricsFileSource(lake.spark());
-        List<String> inputs = files.files(input, run.day());
-        if (inputs.isEmpty()) {
-            throw new MetricsInputException("no metrics files for " + run.day() + " in " + input);
-        }
-        Dataset<Row> parsed = files.read(inputs);
-        IngestSummary summary = new BronzeIngest(lake).ingest(parsed, run.day(), run.defaultCluster());
         summary.byCluster().forEach(run::putIngest);
         IngestSummary.SampleCounts total = summary.total();
         contribution.incrementReadCount();
-        LOG.info("[1/4] ingest {}: {} files, {} samples read, {} loaded, {} quarantined{}, {} ignored, {} of other days"
-                        + " ({})", run.day(), inputs.size(), total.read(), total.loaded(), total.quarantined(),
+        LOG.info("[1/4] ingest {}: {}, {} samples read, {} loaded, {} quarantined{}, {} ignored, {} of other days"
+                        + " ({})", run.day(), inputDescription, total.read(), total.loaded(), total.quarantined(),
                 summary.quarantineReasons().isEmpty() ? "" : " " + summary.quarantineReasons(), total.ignored(),
                 total.otherDay(), elapsed(started));
         if (total.quarantined() > 0) {
@@ -90,6 +101,32 @@ class NightlySteps {
                     + "bronze/quarantine table) for file, line and reason", total.quarantined(), run.day());
         }
         return RepeatStatus.FINISHED;
+    }
+
+    private PrometheusConfig prometheusConfig(String url) {
+        CostlakeProperties.PrometheusClient client = properties.getPrometheusClient();
+        try {
+            PrometheusConfig config = PrometheusConfig.of(URI.create(url))
+                    .withStep(Duration.ofSeconds(modelConfig.stepSeconds()))
+                    .withParallelism(client.getParallelism())
+                    .withRetries(Duration.ofSeconds(client.getTimeoutSeconds()), client.getRetries(),
+                            PrometheusConfig.DEFAULT_INITIAL_BACKOFF);
+            if (!client.getToken().isBlank()) {
+                config = config.withBearerToken(client.getToken());
+            }
+            if (!client.getBasicAuth().isBlank()) {
+                config = config.withBasicAuth(client.getBasicAuth());
+            }
+            if (!client.getCa().isBlank()) {
+                config = config.withCaCertificate(Path.of(client.getCa()));
+            }
+            if (!client.getTenant().isBlank()) {
+                config = config.withTenant(client.getTenant());
+            }
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("costlake.prometheus-client: " + e.getMessage(), e);
+        }
     }
 
     RepeatStatus attribute(StepContribution contribution, ChunkContext chunk) {
