@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
 import io.costlake.costmodel.CostModelConfig;
+import io.costlake.costmodel.idlegpu.IdleGpuConfig;
 import io.costlake.db.schema.CostSchema;
 import io.costlake.db.store.CostStore;
 import io.costlake.ingest.lake.Lake;
@@ -87,6 +88,19 @@ public class CostlakeApplication {
     PriceBook priceBook(CostlakeProperties properties) {
         String file = properties.getPrices();
         return file == null || file.isBlank() ? PriceBook.openCostDefaults() : new PriceBookReader().read(Path.of(file));
+    }
+
+    @Bean
+    IdleGpuConfig idleGpuConfig(CostlakeProperties properties) {
+        CostlakeProperties.IdleGpu idle = properties.getIdleGpu();
+        try {
+            return IdleGpuConfig.defaults()
+                    .withStepSeconds(properties.getModel().getStepSeconds())
+                    .withThresholds(idle.getIdleUtilPercent(), idle.getMinIdleHours())
+                    .withMaxGapSeconds(idle.getMaxGapSeconds());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("costlake.idle-gpu: " + e.getMessage(), e);
+        }
     }
 
     @Bean

@@ -68,6 +68,22 @@ class CommandLineContractTest {
     }
 
     @Test
+    void unreachablePrometheusFailsWithExitCode4AndNamesTheServer() throws Exception {
+        Path config = Files.writeString(dir.resolve("costlake.yaml"), """
+                costlake:
+                  prometheus-client:
+                    retries: 1
+                    timeout-seconds: 2
+                """);
+        Captured out = capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--prometheus",
+                "http://127.0.0.1:9", "--config", config.toString(), "--db", TestDatabase.URL, "--db-schema",
+                TestDatabase.freshSchema("config"), "--lake", dir.resolve("lake").toString()));
+
+        assertThat(out.code()).isEqualTo(4);
+        assertThat(out.stderr()).contains("http://127.0.0.1:9");
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithCode2() {
         Captured out = capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--colour"));
 

@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -113,6 +115,10 @@ public final class CostStore {
     }
 
     private static void load(DSLContext tx, long runId, DayRows rows) {
+        if (rows.table().laterDayWins()) {
+            upsertLaterDayWins(tx, runId, rows);
+            return;
+        }
         Table<?> target = rows.table().table();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(field(target, "run_id"));
@@ -152,6 +158,49 @@ public final class CostStore {
             }
         } catch (java.io.IOException e) {
             throw new DataAccessException("cannot load " + target.getName(), e);
+        }
+    }
+
+    /**
+     * {@code INSERT … ON CONFLICT (primary key) DO UPDATE … WHERE stored.day < excluded.day}, batched. Used for
+     * the few rows (idle episodes) whose key spans days; everything else is bulk-loaded.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void upsertLaterDayWins(DSLContext tx, long runId, DayRows rows) {
+        Table target = rows.table().table();
+        List<Field<?>> fields = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        fields.add(field(target, "run_id"));
+        for (int i = 0; i < rows.columns().size(); i++) {
+            Field<?> field = target.field(rows.columns().get(i));
+            if (field != null) {
+                fields.add(field);
+                positions.add(i);
+            }
+        }
+        Field<LocalDate> day = field(target, "day");
+        List<org.jooq.Query> queries = new ArrayList<>();
+        while (rows.rows().hasNext()) {
+            Object[] values = rows.rows().next();
+            List<Object> row = new ArrayList<>();
+            row.add(runId);
+            for (int i = 0; i < positions.size(); i++) {
+                row.add(fields.get(i + 1).getDataType().convert(values[positions.get(i)]));
+            }
+            Map<Field<?>, Field<?>> updates = new LinkedHashMap<>();
+            for (Field<?> field : fields) {
+                updates.put(field, DSL.excluded(field));
+            }
+            queries.add(tx.insertInto(target).columns(fields).values(row)
+                    .onConflict(target.getPrimaryKey().getFields()).doUpdate().set(updates)
+                    .where(day.lt((Field<LocalDate>) DSL.excluded(day))));
+            if (queries.size() == BULK_ROWS) {
+                tx.batch(queries).execute();
+                queries.clear();
+            }
+        }
+        if (!queries.isEmpty()) {
+            tx.batch(queries).execute();
         }
     }
 

@@ -111,6 +111,32 @@ class CostStoreTest {
         assertThat(db.fetchCount(NAMESPACE_COST_DAILY)).isEqualTo(2);
     }
 
+    @Test
+    void anIdleEpisodeExtendedByTheNextDayStaysOneRowAndIsNotShrunkByRerunningTheFirstDay() {
+        // Day 1 sees GPU-a idle 22:00–24:00; day 2 continues it to 03:00 (same key: gpu, pod, start).
+        LocalDate first = DAY;
+        LocalDate second = DAY.plusDays(1);
+        episode(first, "2026-03-02T00:00:00Z", 2);
+        episode(second, "2026-03-02T03:00:00Z", 5);
+        episode(first, "2026-03-02T00:00:00Z", 2);
+
+        var rows = db.selectFrom(io.costlake.db.generated.Tables.IDLE_GPU_EPISODE).fetch();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getDay()).isEqualTo(second);
+        assertThat(rows.get(0).getHours()).isEqualTo(5);
+        assertThat(rows.get(0).getEndAt()).isEqualTo(java.time.OffsetDateTime.parse("2026-03-02T03:00:00Z"));
+    }
+
+    private void episode(LocalDate day, String endAt, int hours) {
+        long runId = store.startRun("c1", day, "test");
+        store.completeDay(runId, outcome("c1", day, 0), List.of(ResultRows.of(ResultTable.IDLE_GPU)
+                .row("cluster", "c1", "day", day, "node", "g1", "gpu_uuid", "GPU-a", "namespace", "ml", "pod",
+                        "train-0", "start_at", java.time.OffsetDateTime.parse("2026-03-01T22:00:00Z"), "end_at",
+                        java.time.OffsetDateTime.parse(endAt), "hours", hours, "wasted_cost", 2.5 * hours,
+                        "recommendation", "release")
+                .build()));
+    }
+
     private void completeDay(Map<String, Double> totals) {
         long runId = store.startRun("c1", DAY, "test");
         store.completeDay(runId, outcome(totals.values().stream().mapToDouble(Double::doubleValue).sum()),

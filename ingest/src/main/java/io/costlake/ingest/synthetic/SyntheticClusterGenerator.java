@@ -243,8 +243,9 @@ public final class SyntheticClusterGenerator {
                 Mode mode = slot.mode;
                 for (int h = 0; h < 24; h++) {
                     Mode next = spare ? Mode.FREE : next(mode, random);
-                    // Changes happen on the hour or at least two samples into it.
-                    int switchAt = next == mode || random.nextBoolean() ? 0 : 2 + random.nextInt(stepsPerHour - 3);
+                    // Changes happen on the hour or at least two samples into it (on the hour only when an
+                    // hour has fewer than four samples).
+                    int switchAt = next == mode || random.nextBoolean() ? 0 : midHour(stepsPerHour, random);
                     for (int k = 0; k < stepsPerHour; k++) {
                         slot.modes[h * stepsPerHour + k] = k < switchAt ? mode : next;
                     }
@@ -274,7 +275,7 @@ public final class SyntheticClusterGenerator {
             Slot from = unit.slots().get(0);
             Slot to = units.stream().filter(other -> other.node() == unit.node() && other.index() == 3)
                     .findFirst().orElseThrow().slots().get(0);
-            int at = (2 + random.nextInt(20)) * stepsPerHour + 2 + random.nextInt(stepsPerHour - 3);
+            int at = (2 + random.nextInt(20)) * stepsPerHour + midHour(stepsPerHour, random);
             for (int s = at; s < stepsPerDay; s++) {
                 to.holder[s] = from.holder[s];
                 to.modes[s] = from.modes[s];
@@ -627,6 +628,11 @@ public final class SyntheticClusterGenerator {
                 storageClasses:
                   gp3: {gibMonth: 0.08}
                 """.formatted(CPU_INSTANCE, GPU_INSTANCE, GPU_MODEL), StandardCharsets.UTF_8);
+    }
+
+    /** A sample index at least two samples into an hour and one before its end; 0 when an hour is too short. */
+    private static int midHour(int stepsPerHour, SplittableRandom random) {
+        return stepsPerHour >= 4 ? 2 + random.nextInt(stepsPerHour - 3) : 0;
     }
 
     private static String uuid(SplittableRandom random) {

@@ -13,7 +13,8 @@ public final class Commands {
                 .addSubcommand(new ReportCommand())
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new ConfigCommand())
-                .addSubcommand(new ScheduleCommand());
+                .addSubcommand(new ScheduleCommand())
+                .addSubcommand(new EvaluateIdleCommand());
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             ExitCode code = ExitCode.of(failure);
             line.getErr().println("costlake " + line.getCommandName() + ": " + ExitCode.messageOf(failure));

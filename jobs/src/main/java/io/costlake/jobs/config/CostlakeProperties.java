@@ -32,6 +32,7 @@ public class CostlakeProperties {
     private final Retention retention = new Retention();
     private final Schedule schedule = new Schedule();
     private final PrometheusClient prometheusClient = new PrometheusClient();
+    private final IdleGpu idleGpu = new IdleGpu();
 
     public String getCluster() {
         return cluster;
@@ -103,6 +104,44 @@ public class CostlakeProperties {
 
     public PrometheusClient getPrometheusClient() {
         return prometheusClient;
+    }
+
+    public IdleGpu getIdleGpu() {
+        return idleGpu;
+    }
+
+    /** Idle-GPU detection (DESIGN §5). */
+    public static class IdleGpu {
+        /** An hour is idle below this mean utilisation (percent). */
+        private double idleUtilPercent = 5;
+        /** An episode is at least this many consecutive idle hours. */
+        private int minIdleHours = 2;
+        /** Longer silences of a GPU's exporter end a pod's tenure of the GPU. */
+        private int maxGapSeconds = 900;
+
+        public double getIdleUtilPercent() {
+            return idleUtilPercent;
+        }
+
+        public void setIdleUtilPercent(double idleUtilPercent) {
+            this.idleUtilPercent = idleUtilPercent;
+        }
+
+        public int getMinIdleHours() {
+            return minIdleHours;
+        }
+
+        public void setMinIdleHours(int minIdleHours) {
+            this.minIdleHours = minIdleHours;
+        }
+
+        public int getMaxGapSeconds() {
+            return maxGapSeconds;
+        }
+
+        public void setMaxGapSeconds(int maxGapSeconds) {
+            this.maxGapSeconds = maxGapSeconds;
+        }
     }
 
     /** How to talk to the Prometheus-compatible API given by {@code costlake.prometheus}. */

@@ -21,6 +21,10 @@ import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
+import io.costlake.costmodel.idlegpu.IdleGpuConfig;
+import io.costlake.costmodel.idlegpu.IdleGpuDetector;
+import io.costlake.costmodel.idlegpu.IdleGpuResult;
+import io.costlake.costmodel.idlegpu.IdleGpuTable;
 import io.costlake.db.store.CostStore;
 import io.costlake.db.store.DayRows;
 import io.costlake.db.store.ResultTable;
@@ -48,16 +52,19 @@ class NightlySteps {
     private final ObjectProvider<Lake> lake;
     private final PriceBook prices;
     private final CostModelConfig modelConfig;
+    private final IdleGpuConfig idleGpuConfig;
     private final CostStore store;
     private final CsvReports csvReports;
     private final PdfReport pdfReport;
     private final CostlakeProperties properties;
 
-    NightlySteps(ObjectProvider<Lake> lake, PriceBook prices, CostModelConfig modelConfig, CostStore store,
+    NightlySteps(ObjectProvider<Lake> lake, PriceBook prices, CostModelConfig modelConfig, IdleGpuConfig idleGpuConfig,
+            CostStore store,
             CsvReports csvReports, PdfReport pdfReport, CostlakeProperties properties) {
         this.lake = lake;
         this.prices = prices;
         this.modelConfig = modelConfig;
+        this.idleGpuConfig = idleGpuConfig;
         this.store = store;
         this.csvReports = csvReports;
         this.pdfReport = pdfReport;
@@ -135,6 +142,12 @@ class NightlySteps {
         AttributionResult result = new CostAttribution(lake.getObject(), prices, modelConfig)
                 .attribute(run.clusters(), run.day());
         result.audits().forEach(run::putAudit);
+        IdleGpuResult idle = new IdleGpuDetector(lake.getObject(), idleGpuConfig).detect(run.clusters(), run.day());
+        LOG.info("[2/4] idle GPUs {}: {} episodes, {} idle GPU-hours wasting {}, {} unallocated GPU-hours costing {}{}",
+                run.day(), idle.episodes(), "%.1f".formatted(idle.idleGpuHours()), money(idle.wastedCost()),
+                "%.1f".formatted(idle.unallocatedGpuHours()), money(idle.unallocatedCost()),
+                idle.unresolvedGpuHours() > 0 ? ", %.1f GPU-hours with no unambiguous pod".formatted(
+                        idle.unresolvedGpuHours()) : "");
         for (ClusterDayAudit audit : result.audits()) {
             LOG.info("[2/4] attribute {}: cluster {} costs {} (nodes {} + volumes {}), conservation delta {} ({})",
                     run.day(), audit.cluster(), money(audit.namespaceCost()), money(audit.nodeCost()),
@@ -167,6 +180,8 @@ class NightlySteps {
                 results.add(GoldRows.of(lake, table.getKey(), table.getValue(), cluster, day));
             }
             results.add(GoldRows.of(lake, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));
+            results.add(GoldRows.of(lake, IdleGpuTable.EPISODE, ResultTable.IDLE_GPU, cluster, day));
+            results.add(GoldRows.of(lake, IdleGpuTable.UNALLOCATED, ResultTable.GPU_UNALLOCATED, cluster, day));
             store.completeDay(runId, new RunOutcome(cluster, day, counts.read(), counts.loaded(), counts.quarantined(),
                     counts.ignored(), counts.otherDay(), audit.containerSamples(), audit.unpricedSamples(),
                     audit.nodeCost(), audit.volumeCost(), audit.namespaceCost(), audit.delta(),
