@@ -189,11 +189,11 @@ public final class CostStore {
             }
             Map<Field<?>, Field<?>> updates = new LinkedHashMap<>();
             for (Field<?> field : fields) {
-                updates.put(field, DSL.excluded(field));
+                updates.put(field, excluded(field));
             }
             queries.add(tx.insertInto(target).columns(fields).values(row)
                     .onConflict(target.getPrimaryKey().getFields()).doUpdate().set(updates)
-                    .where(day.lt((Field<LocalDate>) DSL.excluded(day))));
+                    .where(day.lt((Field<LocalDate>) excluded(day))));
             if (queries.size() == BULK_ROWS) {
                 tx.batch(queries).execute();
                 queries.clear();
@@ -202,6 +202,14 @@ public final class CostStore {
         if (!queries.isEmpty()) {
             tx.batch(queries).execute();
         }
+    }
+
+    /**
+     * PostgreSQL's {@code EXCLUDED.column}, as a template: jOOQ's {@code DSL.excluded} (and any qualified name)
+     * gets the schema of the render mapping ({@code "costlake"."excluded"}), which PostgreSQL rejects.
+     */
+    private static <T> Field<T> excluded(Field<T> field) {
+        return DSL.field("excluded.{0}", field.getDataType(), DSL.name(field.getName()));
     }
 
     @SuppressWarnings("unchecked")

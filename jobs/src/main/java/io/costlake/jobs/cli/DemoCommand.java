@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             String source = "metrics:" + input.metricsDir();
             for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
                 System.out.printf("night of %s ...%n", day);
-                JobExecution execution = runner.run(day, "demo", source);
+                JobExecution execution = runner.runFresh(day, "demo", source);
                 if (execution.getStatus() != BatchStatus.COMPLETED) {
                     Throwable failure = execution.getAllFailureExceptions().stream().findFirst()
                             .orElse(new IllegalStateException("run ended " + execution.getStatus()));

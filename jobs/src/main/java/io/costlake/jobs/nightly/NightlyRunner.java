@@ -52,6 +52,32 @@ public class NightlyRunner {
         }
     }
 
+    /**
+     * Runs the day from scratch: an unfinished earlier run of it is abandoned rather than restarted (the demo
+     * uses this, since its lake may have been deleted since).
+     */
+    public JobExecution runFresh(LocalDate day, String defaultCluster, String source) throws Exception {
+        for (long attempt = 0; ; attempt++) {
+            JobExecution last = repository.getLastJobExecution(job.getName(), parameters(day, defaultCluster, source,
+                    attempt));
+            if (last == null) {
+                break;
+            }
+            if (last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED) {
+                for (StepExecution step : last.getStepExecutions()) {
+                    if (step.getStatus() != BatchStatus.COMPLETED) {
+                        step.setStatus(BatchStatus.ABANDONED);
+                        repository.update(step);
+                    }
+                }
+                last.setStatus(BatchStatus.ABANDONED);
+                last.setEndTime(LocalDateTime.now());
+                repository.update(last);
+            }
+        }
+        return run(day, defaultCluster, source);
+    }
+
     public JobExecution run(LocalDate day, String defaultCluster, String source) throws Exception {
         requireNonNull(day, "day is null");
         requireNonNull(defaultCluster, "defaultCluster is null");
