@@ -39,15 +39,21 @@ public final class CostStore {
         this.dsl = requireNonNull(schema, "schema is null").dsl();
     }
 
-    /** Records a run as started and returns its id. */
+    /** Records a run as started now and returns its id. */
     public long startRun(String cluster, LocalDate day, String source) {
+        return startRun(cluster, day, source, now());
+    }
+
+    /** Records a run that started at {@code startedAt} (e.g. when its job began) and returns its id. */
+    public long startRun(String cluster, LocalDate day, String source, OffsetDateTime startedAt) {
         requireNonNull(cluster, "cluster is null");
         requireNonNull(day, "day is null");
+        requireNonNull(startedAt, "startedAt is null");
         return dsl.insertInto(COST_RUN)
                 .set(COST_RUN.CLUSTER, cluster)
                 .set(COST_RUN.DAY, day)
                 .set(COST_RUN.STATUS, "running")
-                .set(COST_RUN.STARTED_AT, now())
+                .set(COST_RUN.STARTED_AT, startedAt)
                 .set(COST_RUN.SOURCE, source)
                 .returning(COST_RUN.RUN_ID)
                 .fetchOne()
@@ -63,11 +69,14 @@ public final class CostStore {
                 .execute();
     }
 
-    /** Replaces the (cluster, day) results with {@code results} and marks the run succeeded, atomically. */
-    public void completeDay(long runId, RunOutcome outcome, List<DayRows> results) {
+    /**
+     * Replaces the (cluster, day) results with {@code results} and marks the run succeeded, atomically.
+     * Returns the number of result rows stored.
+     */
+    public long completeDay(long runId, RunOutcome outcome, List<DayRows> results) {
         requireNonNull(outcome, "outcome is null");
         requireNonNull(results, "results is null");
-        dsl.transaction(configuration -> {
+        return dsl.transactionResult(configuration -> {
             DSLContext tx = DSL.using(configuration);
             for (ResultTable table : ResultTable.values()) {
                 Table<?> target = table.table();
@@ -76,8 +85,9 @@ public final class CostStore {
                         .and(field(target, "day").eq(outcome.day()))
                         .execute();
             }
+            long stored = 0;
             for (DayRows rows : results) {
-                load(tx, runId, rows);
+                stored += load(tx, runId, rows);
             }
             int updated = tx.update(COST_RUN)
                     .set(COST_RUN.STATUS, "succeeded")
@@ -102,6 +112,7 @@ public final class CostStore {
                 throw new IllegalStateException("run " + runId + " is not a run of " + outcome.cluster() + " "
                         + outcome.day());
             }
+            return stored;
         });
     }
 
@@ -114,10 +125,9 @@ public final class CostStore {
         return dsl.deleteFrom(CONTAINER_COST_HOURLY).where(CONTAINER_COST_HOURLY.DAY.lt(firstKeptDay)).execute();
     }
 
-    private static void load(DSLContext tx, long runId, DayRows rows) {
+    private static long load(DSLContext tx, long runId, DayRows rows) {
         if (rows.table().laterDayWins()) {
-            upsertLaterDayWins(tx, runId, rows);
-            return;
+            return upsertLaterDayWins(tx, runId, rows);
         }
         Table<?> target = rows.table().table();
         List<Field<?>> fields = new ArrayList<>();
@@ -156,6 +166,7 @@ public final class CostStore {
                 throw new DataAccessException("cannot load " + target.getName() + " row " + error.rowIndex() + ": "
                         + error.exception().getMessage(), error.exception());
             }
+            return loader.stored();
         } catch (java.io.IOException e) {
             throw new DataAccessException("cannot load " + target.getName(), e);
         }
@@ -166,7 +177,7 @@ public final class CostStore {
      * the few rows (idle episodes) whose key spans days; everything else is bulk-loaded.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void upsertLaterDayWins(DSLContext tx, long runId, DayRows rows) {
+    private static long upsertLaterDayWins(DSLContext tx, long runId, DayRows rows) {
         Table target = rows.table().table();
         List<Field<?>> fields = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
@@ -180,6 +191,7 @@ public final class CostStore {
         }
         Field<LocalDate> day = field(target, "day");
         List<org.jooq.Query> queries = new ArrayList<>();
+        long written = 0;
         while (rows.rows().hasNext()) {
             Object[] values = rows.rows().next();
             List<Object> row = new ArrayList<>();
@@ -194,6 +206,7 @@ public final class CostStore {
             queries.add(tx.insertInto(target).columns(fields).values(row)
                     .onConflict(target.getPrimaryKey().getFields()).doUpdate().set(updates)
                     .where(day.lt((Field<LocalDate>) excluded(day))));
+            written++;
             if (queries.size() == BULK_ROWS) {
                 tx.batch(queries).execute();
                 queries.clear();
@@ -202,6 +215,7 @@ public final class CostStore {
         if (!queries.isEmpty()) {
             tx.batch(queries).execute();
         }
+        return written;
     }
 
     /**

@@ -14,7 +14,8 @@ public final class Commands {
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new ScheduleCommand())
-                .addSubcommand(new EvaluateIdleCommand());
+                .addSubcommand(new EvaluateIdleCommand())
+                .addSubcommand(new BenchCommand());
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             ExitCode code = ExitCode.of(failure);
             line.getErr().println("costlake " + line.getCommandName() + ": " + ExitCode.messageOf(failure));

@@ -26,10 +26,15 @@ class NightlyJobConfiguration {
         // The tasklets do Spark and their own jOOQ transactions; wrapping them in a JDBC transaction would
         // only hold a connection open for minutes.
         ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
-        Step ingest = new StepBuilder("ingest", repository).tasklet(steps::ingest, noTransaction).build();
-        Step attribute = new StepBuilder("attribute", repository).tasklet(steps::attribute, noTransaction).build();
-        Step persist = new StepBuilder("persist", repository).tasklet(steps::persist, noTransaction).build();
-        Step report = new StepBuilder("report", repository).tasklet(steps::report, noTransaction).build();
+        StepResources resources = new StepResources();
+        Step ingest = new StepBuilder("ingest", repository).tasklet(steps::ingest, noTransaction)
+                .listener(resources).build();
+        Step attribute = new StepBuilder("attribute", repository).tasklet(steps::attribute, noTransaction)
+                .listener(resources).build();
+        Step persist = new StepBuilder("persist", repository).tasklet(steps::persist, noTransaction)
+                .listener(resources).build();
+        Step report = new StepBuilder("report", repository).tasklet(steps::report, noTransaction)
+                .listener(resources).build();
         return new JobBuilder(JOB_NAME, repository)
                 .start(ingest).next(attribute).next(persist).next(report)
                 .listener(new FailedRunRecorder(store))
@@ -49,7 +54,7 @@ class NightlyJobConfiguration {
             java.util.List<String> clusters = run.clusters().isEmpty() ? java.util.List.of(run.defaultCluster())
                     : run.clusters();
             for (String cluster : clusters) {
-                long runId = store.startRun(cluster, run.day(), run.source());
+                long runId = store.startRun(cluster, run.day(), run.source(), run.startedAt());
                 store.failRun(runId, message);
             }
         }

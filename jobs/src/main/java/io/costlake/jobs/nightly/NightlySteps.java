@@ -98,7 +98,7 @@ class NightlySteps {
         }
         summary.byCluster().forEach(run::putIngest);
         IngestSummary.SampleCounts total = summary.total();
-        contribution.incrementReadCount();
+        contribution.incrementWriteCount(total.loaded());
         LOG.info("[1/4] ingest {}: {}, {} samples read, {} loaded, {} quarantined{}, {} ignored, {} of other days"
                         + " ({})", run.day(), inputDescription, total.read(), total.loaded(), total.quarantined(),
                 summary.quarantineReasons().isEmpty() ? "" : " " + summary.quarantineReasons(), total.ignored(),
@@ -142,6 +142,7 @@ class NightlySteps {
         AttributionResult result = new CostAttribution(lake.getObject(), prices, modelConfig)
                 .attribute(run.clusters(), run.day());
         result.audits().forEach(run::putAudit);
+        contribution.incrementWriteCount(result.audits().stream().mapToLong(ClusterDayAudit::containerSamples).sum());
         IdleGpuResult idle = new IdleGpuDetector(lake.getObject(), idleGpuConfig).detect(run.clusters(), run.day());
         LOG.info("[2/4] idle GPUs {}: {} episodes, {} idle GPU-hours wasting {}, {} unallocated GPU-hours costing {}{}",
                 run.day(), idle.episodes(), "%.1f".formatted(idle.idleGpuHours()), money(idle.wastedCost()),
@@ -168,7 +169,7 @@ class NightlySteps {
         for (String cluster : run.clusters()) {
             ClusterDayAudit audit = run.audit(cluster);
             IngestSummary.SampleCounts counts = run.counts(cluster);
-            long runId = store.startRun(cluster, day, run.source());
+            long runId = store.startRun(cluster, day, run.source(), run.startedAt());
             List<DayRows> results = new ArrayList<>();
             for (Map.Entry<GoldTable, ResultTable> table : Map.of(
                     GoldTable.CONTAINER_HOUR, ResultTable.CONTAINER_COST,
@@ -182,11 +183,13 @@ class NightlySteps {
             results.add(GoldRows.of(lake, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));
             results.add(GoldRows.of(lake, IdleGpuTable.EPISODE, ResultTable.IDLE_GPU, cluster, day));
             results.add(GoldRows.of(lake, IdleGpuTable.UNALLOCATED, ResultTable.GPU_UNALLOCATED, cluster, day));
-            store.completeDay(runId, new RunOutcome(cluster, day, counts.read(), counts.loaded(), counts.quarantined(),
+            long stored = store.completeDay(runId, new RunOutcome(cluster, day, counts.read(), counts.loaded(), counts.quarantined(),
                     counts.ignored(), counts.otherDay(), audit.containerSamples(), audit.unpricedSamples(),
                     audit.nodeCost(), audit.volumeCost(), audit.namespaceCost(), audit.delta(),
                     audit.relativeDelta()), results);
-            LOG.info("[3/4] persist {}: cluster {} stored as run {} ({})", day, cluster, runId, elapsed(started));
+            contribution.incrementWriteCount(stored);
+            LOG.info("[3/4] persist {}: cluster {} stored as run {}, {} rows ({})", day, cluster, runId, stored,
+                    elapsed(started));
         }
         int detailDays = properties.getRetention().getDetailDays();
         if (detailDays > 0) {
@@ -208,6 +211,7 @@ class NightlySteps {
         files.add(pdfReport.write(today, out.resolve("daily")));
         files.addAll(csvReports.write(monthToDate, out.resolve("month-to-date")));
         files.add(pdfReport.write(monthToDate, out.resolve("month-to-date")));
+        contribution.incrementWriteCount(files.size());
         LOG.info("[4/4] report {}: {} files in {}", day, files.size(), out.toAbsolutePath());
         return RepeatStatus.FINISHED;
     }

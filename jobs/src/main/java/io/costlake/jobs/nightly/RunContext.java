@@ -25,10 +25,19 @@ final class RunContext {
 
     private final JobParameters parameters;
     private final ExecutionContext context;
+    private final JobExecution execution;
 
     private RunContext(JobExecution execution) {
         this.parameters = execution.getJobParameters();
         this.context = execution.getExecutionContext();
+        this.execution = execution;
+    }
+
+    /** When this execution of the job began (a restart counts from its own start). */
+    java.time.OffsetDateTime startedAt() {
+        java.time.LocalDateTime start = execution.getStartTime() != null ? execution.getStartTime()
+                : execution.getCreateTime();
+        return start.atZone(java.time.ZoneId.systemDefault()).toOffsetDateTime();
     }
 
     static RunContext of(ChunkContext chunk) {
