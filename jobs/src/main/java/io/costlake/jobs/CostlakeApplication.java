@@ -93,11 +93,14 @@ public class CostlakeApplication {
     @Bean
     IdleGpuConfig idleGpuConfig(CostlakeProperties properties) {
         CostlakeProperties.IdleGpu idle = properties.getIdleGpu();
+        int step = properties.getModel().getStepSeconds();
+        // A silence is only a gap when it is longer than the sample interval; 15 minutes unless samples are sparser.
+        int maxGap = idle.getMaxGapSeconds() != null ? idle.getMaxGapSeconds() : Math.min(3600, Math.max(900, 2 * step));
         try {
             return IdleGpuConfig.defaults()
-                    .withStepSeconds(properties.getModel().getStepSeconds())
+                    .withStepSeconds(step)
                     .withThresholds(idle.getIdleUtilPercent(), idle.getMinIdleHours())
-                    .withMaxGapSeconds(idle.getMaxGapSeconds());
+                    .withMaxGapSeconds(maxGap);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("costlake.idle-gpu: " + e.getMessage(), e);
         }

@@ -24,7 +24,8 @@ public final class Commands {
             }
             return code.code();
         });
-        commandLine.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());
+        commandLine.setExitCodeExceptionMapper(failure -> failure instanceof CommandLine.ParameterException
+                ? ExitCode.USAGE.code() : ExitCode.of(failure).code());
         return commandLine;
     }
 }

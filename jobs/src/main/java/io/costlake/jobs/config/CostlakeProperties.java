@@ -116,8 +116,8 @@ public class CostlakeProperties {
         private double idleUtilPercent = 5;
         /** An episode is at least this many consecutive idle hours. */
         private int minIdleHours = 2;
-        /** Longer silences of a GPU's exporter end a pod's tenure of the GPU. */
-        private int maxGapSeconds = 900;
+        /** Longer silences of a GPU's exporter end a pod's tenure of the GPU; default max(900, 2 × step). */
+        private Integer maxGapSeconds;
 
         public double getIdleUtilPercent() {
             return idleUtilPercent;
@@ -135,11 +135,11 @@ public class CostlakeProperties {
             this.minIdleHours = minIdleHours;
         }
 
-        public int getMaxGapSeconds() {
+        public Integer getMaxGapSeconds() {
             return maxGapSeconds;
         }
 
-        public void setMaxGapSeconds(int maxGapSeconds) {
+        public void setMaxGapSeconds(Integer maxGapSeconds) {
             this.maxGapSeconds = maxGapSeconds;
         }
     }
