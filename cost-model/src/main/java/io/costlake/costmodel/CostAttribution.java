@@ -77,7 +77,8 @@ public final class CostAttribution {
                         bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
                         bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
                         bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                // Per container and sample: kept on local disk, never unrolled into the heap (bounded memory).
+                .persist(StorageLevel.DISK_ONLY());
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, allocations));
         try {
             Dataset<Row> containerHour = containerHours(allocations, podInfo, hours)

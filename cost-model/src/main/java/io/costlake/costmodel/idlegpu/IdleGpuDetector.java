@@ -80,7 +80,8 @@ public final class IdleGpuDetector {
             resources = lake.spark().createDataFrame(List.of(), resourceSchema());
         }
         Dataset<Row> samples = new GpuSamples(config).bind(gpu, resources, day)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                // Per GPU and sample: kept on local disk, never unrolled into the heap (bounded memory).
+                .persist(StorageLevel.DISK_ONLY());
         List<Dataset<Row>> cached = new ArrayList<>(List.of(samples));
         try {
             Dataset<Row> rates = nodeRates(clusters, day);

@@ -33,7 +33,6 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import io.costlake.ingest.lake.Lake;
 
@@ -45,6 +44,7 @@ import io.costlake.ingest.lake.Lake;
 public final class BronzeIngest {
     static final String OUTCOME = "outcome";
     static final String REASON = "reason";
+    private static final String STAGED_PREFIX = "c_";
     private static final String LOADED = "loaded";
     private static final String QUARANTINED = "quarantined";
     private static final String IGNORED = "ignored";
@@ -77,12 +77,18 @@ public final class BronzeIngest {
                 .withColumn(OUTCOME, when(col(REASON).isNotNull(), lit(QUARANTINED))
                         .when(not(inContract).or(cAdvisorAggregate), lit(IGNORED))
                         .when(col("day").notEqual(lit(java.sql.Date.valueOf(day))), lit(OTHER_DAY))
-                        .otherwise(lit(LOADED)))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                        .otherwise(lit(LOADED)));
+        // The text is parsed once, into a Parquet staging area partitioned by outcome and metric: each typed
+        // table then reads only its own metrics' files and columns, and memory stays bounded whatever the size.
+        // Label lookups happen here, once per sample: the staging holds each table's columns already resolved
+        // (one CASE per column name over the metric), and the label map only where it is still needed.
+        String staging = lake.newStagingPath("ingest-" + day);
+        stagingColumns(classified).write().mode("overwrite").partitionBy(OUTCOME, METRIC).parquet(staging);
+        Dataset<Row> staged = lake.spark().read().parquet(staging);
         try {
             Map<String, Map<String, Long>> outcomes = new HashMap<>();
             Map<String, Long> reasons = new HashMap<>();
-            for (Row row : classified.groupBy(col(OUTCOME), col("cluster"), col(REASON)).agg(count(lit(1)))
+            for (Row row : staged.groupBy(col(OUTCOME), col("cluster"), col(REASON)).agg(count(lit(1)))
                     .collectAsList()) {
                 String outcome = row.getString(0);
                 long n = row.getLong(3);
@@ -97,16 +103,18 @@ public final class BronzeIngest {
             }
             Set<String> clusters = outcomes.keySet();
 
-            Dataset<Row> loaded = classified.where(col(OUTCOME).equalTo(LOADED));
+            Dataset<Row> loaded = staged.where(col(OUTCOME).equalTo(LOADED));
             List<Lake.Replacement> writes = new ArrayList<>();
             for (BronzeTable table : BronzeTable.values()) {
                 List<Column> columns = new ArrayList<>(List.of(col("cluster"), col("day"), col(TS).as("ts")));
-                columns.addAll(table.columns());
+                for (BronzeTable.NamedColumn column : table.columns()) {
+                    columns.add(col(STAGED_PREFIX + column.name()).as(column.name()));
+                }
                 columns.add(col(VALUE).as("value"));
                 writes.add(new Lake.Replacement(table, loaded.where(col(METRIC).isin(table.metrics().toArray()))
                         .select(columns.toArray(Column[]::new))));
             }
-            Dataset<Row> quarantine = classified.where(col(OUTCOME).equalTo(QUARANTINED))
+            Dataset<Row> quarantine = staged.where(col(OUTCOME).equalTo(QUARANTINED))
                     .select(col("cluster"), lit(java.sql.Date.valueOf(day)).as("day"), col(SOURCE).as("source"),
                             col(LINE).as("line"), col(REASON).as("reason"),
                             coalesce(col(RAW), concat(col(METRIC), to_json(col(LABELS)), lit(" "),
@@ -125,8 +133,33 @@ public final class BronzeIngest {
             });
             return new IngestSummary(day, byCluster, reasons);
         } finally {
-            classified.unpersist();
+            lake.deleteStaging(staging);
         }
+    }
+
+    /**
+     * The classified samples with every bronze column resolved: for each column name, a CASE over the tables
+     * that have it. The label map is kept only for samples that are not loaded (the quarantine shows them)
+     * and for the label families, whose table keeps the labels themselves.
+     */
+    private static Dataset<Row> stagingColumns(Dataset<Row> classified) {
+        Map<String, Column> byName = new java.util.LinkedHashMap<>();
+        Set<String> labelFamilies = BronzeTable.OBJECT_LABELS.metrics();
+        for (BronzeTable table : BronzeTable.values()) {
+            Column ofTable = col(METRIC).isin(table.metrics().toArray());
+            for (BronzeTable.NamedColumn column : table.columns()) {
+                byName.merge(column.name(), when(ofTable, column.expression()),
+                        (earlier, next) -> earlier.when(ofTable, column.expression()));
+            }
+        }
+        List<Column> columns = new ArrayList<>();
+        for (String name : List.of("cluster", "day", SOURCE, LINE, METRIC, TS, VALUE, ERROR, RAW, REASON, OUTCOME)) {
+            columns.add(col(name));
+        }
+        columns.add(when(col(OUTCOME).notEqual(LOADED).or(col(METRIC).isin(labelFamilies.toArray())), col(LABELS))
+                .as(LABELS));
+        byName.forEach((name, expression) -> columns.add(expression.as(STAGED_PREFIX + name)));
+        return classified.select(columns.toArray(Column[]::new));
     }
 
     /**

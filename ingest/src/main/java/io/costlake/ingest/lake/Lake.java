@@ -110,6 +110,21 @@ public final class Lake {
         }
     }
 
+    /** A new, unused path under {@code <root>/_staging} for intermediate files of one run. */
+    public String newStagingPath(String name) {
+        return root + "/_staging/" + name + "-" + java.util.UUID.randomUUID();
+    }
+
+    /** Deletes a staging path; a failure to delete is not worth failing a run for. */
+    public void deleteStaging(String path) {
+        try {
+            org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(path);
+            staging.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(staging, true);
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Lake.class).warn("cannot delete staging {}: {}", path, e.getMessage());
+        }
+    }
+
     /** Rows of the given cluster and day, or empty when the table has never been written. */
     public Optional<Dataset<Row>> read(LakeTable table, String cluster, LocalDate day) {
         return readAll(table).map(rows -> rows.where(partitionPredicate(java.util.List.of(cluster), day)));
