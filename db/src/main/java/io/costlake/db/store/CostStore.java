@@ -137,6 +137,7 @@ public final class CostStore {
             fields.add(target.field(column));
         }
         Iterator<Object[]> source = rows.rows();
+        long[] passed = {0};
         Iterator<Object[]> withRunId = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -146,6 +147,7 @@ public final class CostStore {
             @Override
             public Object[] next() {
                 Object[] values = source.next();
+                passed[0]++;
                 Object[] row = new Object[values.length + 1];
                 row[0] = runId;
                 System.arraycopy(values, 0, row, 1, values.length);
@@ -166,7 +168,9 @@ public final class CostStore {
                 throw new DataAccessException("cannot load " + target.getName() + " row " + error.rowIndex() + ": "
                         + error.exception().getMessage(), error.exception());
             }
-            return loader.stored();
+            // The loader's own stored() counts bulk statements, not rows; every row passed was stored, since
+            // any error aborts the load and throws above.
+            return passed[0];
         } catch (java.io.IOException e) {
             throw new DataAccessException("cannot load " + target.getName(), e);
         }
