@@ -48,6 +48,14 @@ class CostStoreTest {
         String comment = db.resultQuery("select obj_description(?::regclass)", schema.name() + ".namespace_cost_daily")
                 .fetchOne(0, String.class);
         assertThat(comment).startsWith("Cost per namespace and day");
+        List<String> uncommented = db.resultQuery("""
+                select c.table_name || '.' || c.column_name from information_schema.columns c
+                join pg_class t on t.relname = c.table_name
+                join pg_namespace n on n.oid = t.relnamespace and n.nspname = c.table_schema
+                left join pg_description d on d.objoid = t.oid and d.objsubid = c.ordinal_position
+                where c.table_schema = ? and t.relkind = 'r' and c.table_name <> 'flyway_schema_history'
+                  and d.description is null""", schema.name()).fetch(0, String.class);
+        assertThat(uncommented).as("columns without COMMENT ON").isEmpty();
     }
 
     @Test

@@ -101,6 +101,15 @@ class ReportingViewsTest {
     }
 
     @Test
+    void workloadMonthlyViewSumsCostAndKeepsEfficiency() {
+        Record march = db.resultQuery("select total_cost, cpu_efficiency from v_workload_cost_monthly "
+                + "where workload_name = 'web' and month = date '2026-03-01'").fetchOne();
+        // Two March days of 6 $ at 6 of 24 billable core-hours.
+        assertThat(march.get(0, BigDecimal.class)).isEqualByComparingTo("12");
+        assertThat(march.get(1, Double.class)).isEqualTo(0.25);
+    }
+
+    @Test
     void storageCostPerTbMonthIsTheStorageClassUnitPrice() {
         Record march = db.resultQuery("select tb_months, cost_per_tb_month from v_storage_cost_per_tb_month "
                 + "where month = date '2026-03-01'").fetchOne();
