@@ -1,12 +1,10 @@
 package io.costlake.costmodel;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -28,8 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -292,9 +288,6 @@ public final class CostAttribution {
         return row.isNullAt(index) ? 0 : ((Number) row.get(index)).longValue();
     }
 
-    static WindowSpec byCluster() {
-        return Window.partitionBy("cluster", "day");
-    }
 
 
 }
