@@ -75,10 +75,10 @@ public final class IdleGpuDetector {
         Dataset<Row> gpu = lake.readAll(BronzeTable.GPU).map(rows -> ofDay(rows, clusters, day))
                 .orElseThrow(() -> new IllegalStateException("bronze table gpu does not exist in " + lake.root()
                         + ": ingest the day first"));
-        Dataset<Row> resources = optional(BronzeTable.CONTAINER_RESOURCE, clusters, day).orElse(null);
-        if (resources == null) {
-            resources = lake.spark().createDataFrame(List.of(), resourceSchema());
-        }
+        // Ingest writes every bronze table of a day together, so container_resource exists wherever gpu does.
+        Dataset<Row> resources = optional(BronzeTable.CONTAINER_RESOURCE, clusters, day)
+                .orElseThrow(() -> new IllegalStateException("bronze table container_resource does not exist in "
+                        + lake.root() + ": ingest the day first"));
         Dataset<Row> samples = new GpuSamples(config).bind(gpu, resources, day)
                 // Per GPU and sample: kept on local disk, never unrolled into the heap (bounded memory).
                 .persist(StorageLevel.DISK_ONLY());
@@ -233,12 +233,4 @@ public final class IdleGpuDetector {
                 .and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
     }
 
-    private static StructType resourceSchema() {
-        return new StructType().add("cluster", DataTypes.StringType).add("day", DataTypes.DateType)
-                .add("ts", DataTypes.TimestampType).add("namespace", DataTypes.StringType)
-                .add("pod", DataTypes.StringType).add("container", DataTypes.StringType)
-                .add("node", DataTypes.StringType).add("kind", DataTypes.StringType)
-                .add("resource", DataTypes.StringType).add("unit", DataTypes.StringType)
-                .add("value", DataTypes.DoubleType);
-    }
 }
