@@ -5,24 +5,21 @@ import static io.costlake.ingest.bronze.Labels.first;
 import static io.costlake.ingest.bronze.Labels.namespace;
 import static io.costlake.ingest.bronze.Labels.node;
 import static io.costlake.ingest.bronze.Labels.pod;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_filter;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.when;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 import io.costlake.ingest.lake.LakeTable;
-import io.costlake.ingest.openmetrics.ParsedSamples;
 
 /**
  * The typed bronze tables: one per metric family of the input contract (DESIGN §2.1), raw samples with
  * the labels the cost model needs pulled out into columns. Every table also has cluster, day, ts and
- * value.
+ * value. Columns are read from a series' labels in Java, once per series (see {@link SampleResolver}).
  */
 public enum BronzeTable implements LakeTable {
     CONTAINER_CPU_USAGE("container_cpu_usage", Set.of("container_cpu_usage_seconds_total"),
@@ -32,22 +29,22 @@ public enum BronzeTable implements LakeTable {
     CONTAINER_RESOURCE("container_resource",
             Set.of("kube_pod_container_resource_requests", "kube_pod_container_resource_limits"),
             List.of(named("namespace", namespace()), named("pod", pod()), named("container", container()), named("node", node()),
-                    named("kind", when(col(ParsedSamples.METRIC).endsWith("_limits"), lit("limits"))
-                            .otherwise(lit("requests"))),
+                    named("kind", (metric, labels) -> metric.endsWith("_limits") ? "limits" : "requests"),
                     named("resource", first("resource")), named("unit", first("unit")))),
     POD_INFO("pod_info", Set.of("kube_pod_info"),
             List.of(named("namespace", namespace()), named("pod", pod()), named("node", node()),
                     named("created_by_kind", first("created_by_kind")), named("created_by_name", first("created_by_name")))),
     OBJECT_LABELS("object_labels", Set.of("kube_pod_labels", "kube_namespace_labels", "kube_node_labels"),
-            List.of(named("object_kind",
-                            regexp_replace(regexp_replace(col(ParsedSamples.METRIC), "^kube_", ""), "_labels$", "")),
-                    named("namespace", when(col(ParsedSamples.METRIC).equalTo("kube_node_labels"),
-                            lit(null).cast("string")).otherwise(namespace())),
-                    named("name", when(col(ParsedSamples.METRIC).equalTo("kube_pod_labels"), pod())
-                            .when(col(ParsedSamples.METRIC).equalTo("kube_node_labels"), node())
-                            .otherwise(namespace())),
-                    named("labels",
-                            map_filter(col(ParsedSamples.LABELS), (key, value) -> key.startsWith("label_"))))),
+            List.of(named("object_kind", (metric, labels) -> metric.substring("kube_".length(), metric.length() - "_labels".length())),
+                    named("namespace", (metric, labels) -> metric.equals("kube_node_labels")
+                            ? null : Labels.first(labels, "exported_namespace", "namespace")),
+                    named("name", (metric, labels) -> switch (metric) {
+                        case "kube_pod_labels" -> Labels.first(labels, "exported_pod", "pod");
+                        case "kube_node_labels" -> Labels.node(labels);
+                        default -> Labels.first(labels, "exported_namespace", "namespace");
+                    }),
+                    new NamedColumn("labels",
+                            DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), BronzeTable::objectLabels))),
     NODE_CAPACITY("node_capacity", Set.of("kube_node_status_capacity"),
             List.of(named("node", node()), named("resource", first("resource")), named("unit", first("unit")))),
     PVC_INFO("pvc_info", Set.of("kube_persistentvolumeclaim_info"),
@@ -58,7 +55,7 @@ public enum BronzeTable implements LakeTable {
     PV_INFO("pv_info", Set.of("kube_persistentvolume_info"),
             List.of(named("persistentvolume", first("persistentvolume")), named("storageclass", first("storageclass")))),
     GPU("gpu", Set.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_DEV_FB_USED"),
-            List.of(named("metric", col(ParsedSamples.METRIC)),
+            List.of(named("metric", (metric, labels) -> metric),
                     named("node", first("Hostname", "node", "exported_node", "kubernetes_io_hostname")),
                     named("gpu", first("gpu")), named("uuid", first("UUID", "uuid")), named("model", first("modelName")),
                     named("namespace", namespace()), named("pod", pod()), named("container", container()),
@@ -66,7 +63,7 @@ public enum BronzeTable implements LakeTable {
     OPENCOST_PRICE("opencost_price",
             Set.of("node_total_hourly_cost", "node_cpu_hourly_cost", "node_ram_hourly_cost", "node_gpu_hourly_cost",
                     "pv_hourly_cost"),
-            List.of(named("metric", col(ParsedSamples.METRIC)), named("node", node()),
+            List.of(named("metric", (metric, labels) -> metric), named("node", node()),
                     named("instance_type", first("instance_type")), named("persistentvolume", first("persistentvolume"))));
 
     private final String tableName;
@@ -93,15 +90,40 @@ public enum BronzeTable implements LakeTable {
         return metrics;
     }
 
-    /** The table's own columns, as expressions over {@link ParsedSamples}. */
+    /** The table's own columns, read from a series' metric name and labels. */
     List<NamedColumn> columns() {
         return columns;
     }
 
-    /** A column of a bronze table: its name and how it is computed from a parsed sample. */
-    record NamedColumn(String name, Column expression) {}
+    /** Every column name of any table with its type, in a stable order: the staging layout of an ingest. */
+    static Map<String, DataType> allColumns() {
+        Map<String, DataType> all = new LinkedHashMap<>();
+        for (BronzeTable table : values()) {
+            for (NamedColumn column : table.columns) {
+                DataType earlier = all.putIfAbsent(column.name(), column.type());
+                if (earlier != null && !earlier.equals(column.type())) {
+                    throw new IllegalStateException("bronze column " + column.name() + " has two types");
+                }
+            }
+        }
+        return all;
+    }
 
-    private static NamedColumn named(String name, Column expression) {
-        return new NamedColumn(name, expression);
+    /** A column of a bronze table: its name, type and how it is read from a series. */
+    record NamedColumn(String name, DataType type, Labels.SeriesColumn resolve) {}
+
+    private static NamedColumn named(String name, Labels.SeriesColumn resolve) {
+        return new NamedColumn(name, DataTypes.StringType, resolve);
+    }
+
+    /** The object's own labels ({@code label_*}), as kube-state-metrics exports them; other labels are the scrape's. */
+    private static Object objectLabels(String metric, Map<String, String> labels) {
+        Map<String, String> own = new java.util.TreeMap<>();
+        labels.forEach((key, value) -> {
+            if (key.startsWith("label_")) {
+                own.put(key, value);
+            }
+        });
+        return scala.jdk.javaapi.CollectionConverters.asScala(own);
     }
 }

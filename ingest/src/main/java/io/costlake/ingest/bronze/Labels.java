@@ -1,48 +1,75 @@
 package io.costlake.ingest.bronze;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.nullif;
-import static org.apache.spark.sql.functions.regexp_replace;
-
-import java.util.Arrays;
-
-import org.apache.spark.sql.Column;
-
-import io.costlake.ingest.openmetrics.ParsedSamples;
+import java.util.Map;
 
 /**
- * Column expressions that read a label under the names real clusters use for it. Prometheus renames a
- * target's own label to {@code exported_<name>} when it clashes with a target label, so the exported name
- * wins; the node comes as {@code node}, {@code Hostname} (dcgm-exporter) or {@code instance}.
+ * Reads a label under the names real clusters use for it. Prometheus renames a target's own label to
+ * {@code exported_<name>} when it clashes with a target label, so the exported name wins; the node comes as
+ * {@code node}, {@code Hostname} (dcgm-exporter) or {@code instance}. Empty values count as absent, as in
+ * Prometheus.
  */
 final class Labels {
     private Labels() {}
 
-    /** The first of the given labels that is present and not empty, else null. */
-    static Column first(String... names) {
-        Column[] candidates = Arrays.stream(names)
-                .map(name -> nullif(col(ParsedSamples.LABELS).getItem(name), lit("")))
-                .toArray(Column[]::new);
-        return candidates.length == 1 ? candidates[0] : coalesce(candidates);
+    /** How a bronze column is read from a series: its metric name and labels. */
+    @FunctionalInterface
+    interface SeriesColumn {
+        Object value(String metric, Map<String, String> labels);
     }
 
-    static Column namespace() {
+    /** The first of the given labels that is present and not empty, else null. */
+    static String first(Map<String, String> labels, String... names) {
+        for (String name : names) {
+            String value = labels.get(name);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    static SeriesColumn first(String... names) {
+        return (metric, labels) -> first(labels, names);
+    }
+
+    static SeriesColumn namespace() {
         return first("exported_namespace", "namespace");
     }
 
-    static Column pod() {
+    static SeriesColumn pod() {
         return first("exported_pod", "pod");
     }
 
-    static Column container() {
+    static SeriesColumn container() {
         return first("exported_container", "container");
     }
 
+    static SeriesColumn node() {
+        return (metric, labels) -> node(labels);
+    }
+
     /** Node name; an {@code instance} label of the form host:port loses its port. */
-    static Column node() {
-        return coalesce(first("node", "exported_node", "Hostname", "kubernetes_io_hostname"),
-                regexp_replace(first("instance"), ":[0-9]+$", ""));
+    static String node(Map<String, String> labels) {
+        String node = first(labels, "node", "exported_node", "Hostname", "kubernetes_io_hostname");
+        if (node != null) {
+            return node;
+        }
+        String instance = first(labels, "instance");
+        if (instance == null) {
+            return null;
+        }
+        int colon = instance.lastIndexOf(':');
+        return colon >= 0 && colon < instance.length() - 1 && isDigits(instance, colon + 1)
+                ? instance.substring(0, colon)
+                : instance;
+    }
+
+    private static boolean isDigits(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

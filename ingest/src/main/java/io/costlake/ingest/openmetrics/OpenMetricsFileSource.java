@@ -42,6 +42,8 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class OpenMetricsFileSource {
     private static final Pattern ISO_DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
 
+    private static final long MIN_SPLIT_BYTES = 256L << 20;
+
     private final SparkSession spark;
 
     public OpenMetricsFileSource(SparkSession spark) {
@@ -93,6 +95,111 @@ public final class OpenMetricsFileSource {
             return spark.createDataFrame(List.of(), ParsedSamples.SCHEMA);
         }
         return spark.createDataFrame(rows, ParsedSamples.SCHEMA);
+    }
+
+    /**
+     * Reads the files in one pass into the rows {@code rows} makes. Each distinct series text of a split is
+     * parsed and resolved once (a day's dump repeats every series once per sample, 1,440 times at 60 s), and
+     * lines are numbered within their split, each split closing with its line count, instead of numbering
+     * them globally with {@code zipWithIndex}, which reads the text twice.
+     */
+    public <S> Dataset<Row> read(List<String> files, SampleRows<S> rows) {
+        requireNonNull(files, "files is null");
+        requireNonNull(rows, "rows is null");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+        // Each split resolves every series it meets once, so fewer, larger splits mean fewer resolutions; 256 MB
+        // still gives every core several splits of a day of a large cluster.
+        conf.setLong("mapreduce.input.fileinputformat.split.minsize", MIN_SPLIT_BYTES);
+        JavaRDD<Row> all = null;
+        for (String file : files) {
+            JavaRDD<Row> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, conf)
+                    .mapPartitionsWithIndex((split, records) -> new SplitReader<>(file, split, records, rows), false);
+            all = all == null ? fileRows : all.union(fileRows);
+        }
+        if (all == null) {
+            return spark.createDataFrame(List.of(), rows.schema());
+        }
+        return spark.createDataFrame(all, rows.schema());
+    }
+
+    /** The rows of one split: its samples and bad lines in order, then its line count. */
+    private static final class SplitReader<S> implements Iterator<Row> {
+        /** Bounds the cache for inputs with endless distinct series; a day of 10,000 pods has about 60,000. */
+        private static final int MAX_CACHED_SERIES = 200_000;
+
+        private final String file;
+        private final int split;
+        private final Iterator<Tuple2<LongWritable, Text>> records;
+        private final SampleRows<S> rows;
+        private final OpenMetricsLineParser parser = new OpenMetricsLineParser();
+        private final java.util.HashMap<String, S> series = new java.util.HashMap<>();
+        private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>(2);
+        private long lineNumber;
+        private boolean counted;
+
+        SplitReader(String file, int split, Iterator<Tuple2<LongWritable, Text>> records, SampleRows<S> rows) {
+            this.file = file;
+            this.split = split;
+            this.records = records;
+            this.rows = rows;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pending.isEmpty() && records.hasNext()) {
+                lineNumber++;
+                read(records.next()._2().toString());
+            }
+            if (pending.isEmpty() && !counted) {
+                counted = true;
+                pending.add(rows.lineCount(file, split, lineNumber));
+            }
+            return !pending.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return pending.poll();
+        }
+
+        private void read(String line) {
+            int start = OpenMetricsLineParser.sampleStart(line);
+            if (start < 0) {
+                return;
+            }
+            try {
+                int end = OpenMetricsLineParser.seriesEnd(line, start);
+                String text = line.substring(start, end);
+                S resolved = series.get(text);
+                if (resolved == null) {
+                    OpenMetricsLineParser.ParsedSeries parsed = parser.parseSeries(line, start);
+                    if (parsed.end() != end) {
+                        // The quick scan and the parser disagree on where the series ends: the line is broken,
+                        // and parsing its value from the parser's end position reports where.
+                        parser.parseValue(line, parsed.end());
+                        throw new MalformedLineException("malformed series at column " + (end + 1));
+                    }
+                    resolved = rows.series(text, parsed.metric(), parsed.labels());
+                    if (series.size() >= MAX_CACHED_SERIES) {
+                        series.clear();
+                    }
+                    series.put(text, resolved);
+                    Row seriesRow = rows.seriesRow(resolved);
+                    if (seriesRow != null) {
+                        pending.add(seriesRow);
+                    }
+                }
+                OpenMetricsLineParser.SampleValue sample = parser.parseValue(line, end);
+                pending.add(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
+                        line));
+            } catch (MalformedLineException e) {
+                pending.add(rows.malformed(file, split, lineNumber, e.getMessage(), line));
+            }
+        }
     }
 
     private static Iterator<Row> parse(String file, Iterator<Tuple2<String, Long>> lines) {

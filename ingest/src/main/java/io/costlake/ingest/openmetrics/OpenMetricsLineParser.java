@@ -18,14 +18,62 @@ public final class OpenMetricsLineParser {
 
     /** Returns the sample on the line, empty for comments, metadata and blank lines. */
     public Optional<MetricSample> parse(String line) throws MalformedLineException {
+        int start = sampleStart(line);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        ParsedSeries series = parseSeries(line, start);
+        SampleValue sample = parseValue(line, series.end());
+        return Optional.of(new MetricSample(series.metric(), series.labels(), sample.value(), sample.timestampMillis()));
+    }
+
+    /** Where the sample on the line starts, or -1 for comments, metadata and blank lines. */
+    public static int sampleStart(String line) {
         int length = line.length();
         int pos = 0;
         while (pos < length && line.charAt(pos) == ' ') {
             pos++;
         }
-        if (pos == length || line.charAt(pos) == '#') {
-            return Optional.empty();
+        return pos == length || line.charAt(pos) == '#' ? -1 : pos;
+    }
+
+    /**
+     * Where the series ({@code name{labels}}) that starts at {@code start} ends, found without validating it.
+     * A dump repeats each series once per sample, so readers cache the parsed series by this text and parse
+     * only the value and timestamp of each line; the cache misses go through {@link #parseSeries}, which
+     * checks everything.
+     */
+    public static int seriesEnd(String line, int start) {
+        int length = line.length();
+        int pos = start;
+        while (pos < length && line.charAt(pos) != '{' && line.charAt(pos) != ' ') {
+            pos++;
         }
+        if (pos == length || line.charAt(pos) != '{') {
+            return pos;
+        }
+        boolean quoted = false;
+        while (++pos < length) {
+            char c = line.charAt(pos);
+            if (quoted) {
+                if (c == '\\') {
+                    pos++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '}') {
+                return pos + 1;
+            }
+        }
+        return length;
+    }
+
+    /** The metric name and labels of the series starting at {@code start}, validated, and where it ends. */
+    public ParsedSeries parseSeries(String line, int start) throws MalformedLineException {
+        int length = line.length();
+        int pos = start;
         int nameStart = pos;
         while (pos < length && isNameChar(line.charAt(pos), pos == nameStart)) {
             pos++;
@@ -39,6 +87,13 @@ public final class OpenMetricsLineParser {
             labels = new HashMap<>();
             pos = parseLabels(line, pos + 1, labels);
         }
+        return new ParsedSeries(metric, labels, pos);
+    }
+
+    /** The value and timestamp that follow a series ending at {@code seriesEnd}, validated. */
+    public SampleValue parseValue(String line, int seriesEnd) throws MalformedLineException {
+        int length = line.length();
+        int pos = seriesEnd;
         if (pos >= length || line.charAt(pos) != ' ') {
             throw new MalformedLineException("expected a space before the value at column " + (pos + 1));
         }
@@ -49,7 +104,7 @@ public final class OpenMetricsLineParser {
         if (valueEnd < 0) {
             valueEnd = length;
         }
-        double value = parseValue(line.substring(pos, valueEnd));
+        double value = parseNumber(line.substring(pos, valueEnd));
         pos = valueEnd;
         while (pos < length && line.charAt(pos) == ' ') {
             pos++;
@@ -69,8 +124,14 @@ public final class OpenMetricsLineParser {
         if (pos < length && line.charAt(pos) != '#') {
             throw new MalformedLineException("unexpected text after the timestamp at column " + (pos + 1));
         }
-        return Optional.of(new MetricSample(metric, labels, value, timestampMillis));
+        return new SampleValue(value, timestampMillis);
     }
+
+    /** A series as written on a line: metric name, labels, and the position after it. */
+    public record ParsedSeries(String metric, Map<String, String> labels, int end) {}
+
+    /** A sample's value and timestamp (epoch milliseconds). */
+    public record SampleValue(double value, long timestampMillis) {}
 
     private static int parseLabels(String line, int pos, Map<String, String> labels) throws MalformedLineException {
         int length = line.length();
@@ -132,7 +193,7 @@ public final class OpenMetricsLineParser {
         }
     }
 
-    private static double parseValue(String text) throws MalformedLineException {
+    private static double parseNumber(String text) throws MalformedLineException {
         switch (text) {
             case "NaN":
                 return Double.NaN;

@@ -91,7 +91,7 @@ class NightlySteps {
             if (inputs.isEmpty()) {
                 throw new MetricsInputException("no metrics files for " + run.day() + " in " + input);
             }
-            summary = new BronzeIngest(lake).ingest(files.read(inputs), run.day(), run.defaultCluster());
+            summary = new BronzeIngest(lake).ingest(files, inputs, run.day(), run.defaultCluster());
             inputDescription = inputs.size() + " files";
         } else {
             throw new MetricsInputException("unsupported source " + source);

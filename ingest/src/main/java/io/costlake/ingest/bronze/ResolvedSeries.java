@@ -1,0 +1,52 @@
+package io.costlake.ingest.bronze;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/**
+ * A series resolved once for all its samples: the bronze table it belongs to (null outside the contract), its
+ * cluster, its table's column values in the staging layout, and what is wrong with it, if anything, whatever
+ * its values.
+ *
+ * @param id a 64-bit hash of {@code text}: samples are staged with it, and their series' columns joined back
+ *     when the tables are written (an ingest checks that no two texts share an id)
+ * @param columns values of {@link SampleResolver#STAGED_COLUMNS}, null where the table has no such column
+ * @param problem why every sample of the series is quarantined (a missing label, an unknown unit), or null
+ * @param ignored samples of the series are not used (cAdvisor's pod- and cgroup-level aggregates)
+ */
+record ResolvedSeries(long id, String text, String metric, Map<String, String> labels, BronzeTable table,
+        String cluster, Object[] columns, String problem, boolean ignored) {
+    ResolvedSeries {
+        requireNonNull(text, "text is null");
+        requireNonNull(metric, "metric is null");
+        requireNonNull(labels, "labels is null");
+        requireNonNull(cluster, "cluster is null");
+        requireNonNull(columns, "columns is null");
+    }
+
+    boolean inContract() {
+        return table != null;
+    }
+
+    /** A series' identity within one ingest: FNV-1a, 64 bits, over the series text. */
+    static long id(String text) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            hash ^= text.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+
+    /** A series in exposition format with its labels sorted, for sources that have no text of their own. */
+    static String text(String metric, Map<String, String> labels) {
+        StringBuilder text = new StringBuilder(metric).append('{');
+        new java.util.TreeMap<>(labels).forEach((name, value) -> text.append(name).append("=\"")
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append("\","));
+        if (!labels.isEmpty()) {
+            text.setLength(text.length() - 1);
+        }
+        return text.append('}').toString();
+    }
+}

@@ -1,0 +1,325 @@
+package io.costlake.ingest.bronze;
+
+import static io.costlake.ingest.openmetrics.ParsedSamples.ERROR;
+import static io.costlake.ingest.openmetrics.ParsedSamples.LABELS;
+import static io.costlake.ingest.openmetrics.ParsedSamples.LINE;
+import static io.costlake.ingest.openmetrics.ParsedSamples.METRIC;
+import static io.costlake.ingest.openmetrics.ParsedSamples.RAW;
+import static io.costlake.ingest.openmetrics.ParsedSamples.SOURCE;
+import static io.costlake.ingest.openmetrics.ParsedSamples.TS;
+import static io.costlake.ingest.openmetrics.ParsedSamples.VALUE;
+import static java.util.Objects.requireNonNull;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import io.costlake.ingest.openmetrics.SampleRows;
+
+/**
+ * Decides, for every sample of one ingest, where it goes: which bronze table with which column values, or
+ * quarantine with the reason, or the ignored and other-day counts. The rules live here once, in Java, for
+ * every source: OpenMetrics files call it per series and per sample as they read, other sources' parsed rows
+ * go through {@link #resolve(Dataset)}. A series is resolved once (labels read, units checked) and each of its
+ * samples only has its value and day checked, which is what makes reading a day of samples cheap.
+ */
+public final class SampleResolver implements SampleRows<ResolvedSeries> {
+    private static final long serialVersionUID = 1L;
+
+    static final String SPLIT = "split";
+    static final String OUTCOME = "outcome";
+    static final String TABLE = "table";
+    static final String REASON = "reason";
+    static final String CLUSTER = "cluster";
+    static final String SERIES = "series";
+
+    static final String LOADED = "loaded";
+    static final String QUARANTINED = "quarantined";
+    static final String IGNORED = "ignored";
+    static final String OTHER_DAY = "other_day";
+    /** A split's line count, for numbering quarantined lines within their file. */
+    static final String LINE_COUNT = "line_count";
+    /** A series and its bronze column values, once per split: samples carry only the series id. */
+    static final String SERIES_ROW = "series";
+
+    /** The bronze columns of every table, in staging order. */
+    static final List<String> STAGED_COLUMNS = List.copyOf(BronzeTable.allColumns().keySet());
+
+    private static final List<String> FIXED_COLUMNS =
+            List.of(SOURCE, SPLIT, LINE, OUTCOME, TABLE, REASON, CLUSTER, SERIES, TS, VALUE, RAW);
+    static final StructType SCHEMA = stagingSchema();
+
+    private static final Set<String> RESOURCE_METRICS = Set.of("kube_pod_container_resource_requests",
+            "kube_pod_container_resource_limits", "kube_node_status_capacity");
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private final LocalDate day;
+    private final String defaultCluster;
+    private final Map<String, BronzeTable> tableOfMetric;
+
+    public SampleResolver(LocalDate day, String defaultCluster) {
+        this.day = requireNonNull(day, "day is null");
+        this.defaultCluster = requireNonNull(defaultCluster, "defaultCluster is null");
+        if (defaultCluster.isBlank()) {
+            throw new IllegalArgumentException("default cluster is blank");
+        }
+        Map<String, BronzeTable> tables = new HashMap<>();
+        for (BronzeTable table : BronzeTable.values()) {
+            table.metrics().forEach(metric -> tables.put(metric, table));
+        }
+        this.tableOfMetric = tables;
+    }
+
+    public LocalDate day() {
+        return day;
+    }
+
+    public String defaultCluster() {
+        return defaultCluster;
+    }
+
+    @Override
+    public StructType schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ResolvedSeries series(String text, String metric, Map<String, String> labels) {
+        BronzeTable table = tableOfMetric.get(metric);
+        String cluster = Labels.first(labels, "cluster");
+        Object[] columns = new Object[STAGED_COLUMNS.size()];
+        boolean ignored = false;
+        if (table != null) {
+            for (BronzeTable.NamedColumn column : table.columns()) {
+                columns[STAGED_COLUMNS.indexOf(column.name())] = column.resolve().value(metric, labels);
+            }
+            // cAdvisor also exports pod-level (container="" or "POD") and cgroup-level series: sums of the
+            // containers', so counting them too would bill twice.
+            String container = Labels.first(labels, "container");
+            ignored = metric.startsWith("container_") && (container == null || container.equals("POD"));
+        }
+        return new ResolvedSeries(ResolvedSeries.id(text), text, metric, labels, table,
+                cluster == null ? defaultCluster : cluster, columns,
+                table == null || ignored ? null : problem(metric, labels), ignored);
+    }
+
+    @Override
+    public Row seriesRow(ResolvedSeries series) {
+        if (!series.inContract() || series.ignored()) {
+            return null;
+        }
+        Object[] values = new Object[SCHEMA.size()];
+        values[3] = SERIES_ROW;
+        values[4] = series.table().tableName();
+        values[6] = series.cluster();
+        values[7] = series.id();
+        values[10] = series.text();
+        System.arraycopy(series.columns(), 0, values, FIXED_COLUMNS.size(), STAGED_COLUMNS.size());
+        return RowFactory.create(values);
+    }
+
+    @Override
+    public Row sample(ResolvedSeries series, String source, int split, long line, long timestampMillis, double value,
+            String text) {
+        String reason = reason(series, value);
+        long epochDay = Math.floorDiv(timestampMillis, MILLIS_PER_DAY);
+        String outcome;
+        if (reason != null) {
+            outcome = QUARANTINED;
+        } else if (!series.inContract() || series.ignored()) {
+            outcome = IGNORED;
+        } else if (epochDay != day.toEpochDay()) {
+            outcome = OTHER_DAY;
+        } else {
+            outcome = LOADED;
+        }
+        // A loaded sample is staged as little as possible (its series' columns are joined back when the tables
+        // are written); a quarantined one with everything needed to find it in the input.
+        Object[] values = new Object[SCHEMA.size()];
+        values[3] = outcome;
+        values[4] = series.inContract() ? series.table().tableName() : null;
+        values[6] = series.cluster();
+        if (outcome.equals(LOADED)) {
+            values[7] = series.id();
+            values[8] = timestampMillis;
+            values[9] = value;
+        } else if (reason != null) {
+            values[0] = source;
+            values[1] = split;
+            values[2] = line;
+            values[5] = reason;
+            values[8] = timestampMillis;
+            values[9] = value;
+            values[10] = text != null ? text : series.text() + " " + value + " " + timestampMillis;
+        }
+        return RowFactory.create(values);
+    }
+
+    @Override
+    public Row malformed(String source, int split, long line, String error, String text) {
+        Object[] values = new Object[SCHEMA.size()];
+        values[0] = source;
+        values[1] = split;
+        values[2] = line;
+        values[3] = QUARANTINED;
+        values[5] = error;
+        values[6] = defaultCluster;
+        values[10] = text;
+        return RowFactory.create(values);
+    }
+
+    @Override
+    public Row lineCount(String source, int split, long lines) {
+        Object[] values = new Object[SCHEMA.size()];
+        values[0] = source;
+        values[1] = split;
+        values[2] = lines;
+        values[3] = LINE_COUNT;
+        return RowFactory.create(values);
+    }
+
+    /**
+     * Resolves rows of the {@link io.costlake.ingest.openmetrics.ParsedSamples} schema, from any source, whose
+     * line numbers are already those of their input.
+     */
+    public Dataset<Row> resolve(Dataset<Row> parsed) {
+        requireNonNull(parsed, "parsed is null");
+        SampleResolver resolver = this;
+        return parsed.select(SOURCE, LINE, METRIC, LABELS, TS, VALUE, ERROR, RAW).mapPartitions(
+                (MapPartitionsFunction<Row, Row>) rows -> resolver.resolveParsed(rows), Encoders.row(SCHEMA));
+    }
+
+    private Iterator<Row> resolveParsed(Iterator<Row> rows) {
+        Map<Map.Entry<String, Map<String, String>>, ResolvedSeries> cache = new HashMap<>();
+        return new Iterator<>() {
+            private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>(2);
+
+            @Override
+            public boolean hasNext() {
+                if (pending.isEmpty() && rows.hasNext()) {
+                    resolveNext(rows.next());
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return pending.poll();
+            }
+
+            private void resolveNext(Row row) {
+                String source = row.getString(0);
+                long line = row.isNullAt(1) ? 0L : row.getLong(1);
+                if (!row.isNullAt(6)) {
+                    pending.add(malformed(source, 0, line, row.getString(6), row.getString(7)));
+                    return;
+                }
+                Map<String, String> labels = row.isNullAt(3) ? Map.of() : row.getJavaMap(3);
+                Map.Entry<String, Map<String, String>> key = Map.entry(row.getString(2), labels);
+                ResolvedSeries series = cache.get(key);
+                if (series == null) {
+                    series = series(ResolvedSeries.text(key.getKey(), labels), key.getKey(), labels);
+                    cache.put(key, series);
+                    Row seriesRow = seriesRow(series);
+                    if (seriesRow != null) {
+                        pending.add(seriesRow);
+                    }
+                }
+                pending.add(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5),
+                        row.getString(7)));
+            }
+        };
+    }
+
+    /**
+     * Why a sample is rejected, or null. Values are checked per metric, because what is impossible depends on
+     * it (a GPU is never 140 % busy, a request never negative); then the series' own problem.
+     */
+    private static String reason(ResolvedSeries series, double value) {
+        if (!series.inContract()) {
+            return null;
+        }
+        if (Double.isNaN(value)) {
+            return "value is NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return "value is infinite";
+        }
+        if (value < 0) {
+            return "negative value";
+        }
+        if (series.metric().equals("DCGM_FI_DEV_GPU_UTIL") && value > 100) {
+            return "impossible value: GPU utilisation above 100 %";
+        }
+        if (series.metric().equals("DCGM_FI_PROF_GR_ENGINE_ACTIVE") && value > 1) {
+            return "impossible value: GPU engine activity above 1";
+        }
+        return series.problem();
+    }
+
+    /** What makes every sample of a contract series unusable, or null. */
+    private static String problem(String metric, Map<String, String> labels) {
+        if (RESOURCE_METRICS.contains(metric)) {
+            String resource = Labels.first(labels, "resource");
+            String unit = Labels.first(labels, "unit");
+            if (resource == null) {
+                return "missing label: resource";
+            }
+            if (unit != null) {
+                if (resource.equals("cpu") && !unit.equals("core")) {
+                    return "unknown unit for cpu: " + unit;
+                }
+                if (resource.equals("memory") && !unit.equals("byte")) {
+                    return "unknown unit for memory: " + unit;
+                }
+                if (resource.startsWith("nvidia_com_") && !unit.equals("integer")) {
+                    return "unknown unit for GPU: " + unit;
+                }
+            }
+        }
+        if (metric.startsWith("container_") && Labels.first(labels, "exported_namespace", "namespace") == null) {
+            return "missing label: namespace";
+        }
+        return null;
+    }
+
+    private static StructType stagingSchema() {
+        Map<String, DataType> types = new java.util.LinkedHashMap<>();
+        types.put(SOURCE, DataTypes.StringType);
+        types.put(SPLIT, DataTypes.IntegerType);
+        types.put(LINE, DataTypes.LongType);
+        types.put(OUTCOME, DataTypes.StringType);
+        types.put(TABLE, DataTypes.StringType);
+        types.put(REASON, DataTypes.StringType);
+        types.put(CLUSTER, DataTypes.StringType);
+        types.put(SERIES, DataTypes.LongType);
+        types.put(TS, DataTypes.LongType);
+        types.put(VALUE, DataTypes.DoubleType);
+        types.put(RAW, DataTypes.StringType);
+        if (!new ArrayList<>(types.keySet()).equals(FIXED_COLUMNS)) {
+            throw new IllegalStateException("staging layout out of order");
+        }
+        types.putAll(BronzeTable.allColumns());
+        StructType schema = new StructType();
+        for (Map.Entry<String, DataType> column : types.entrySet()) {
+            schema = schema.add(column.getKey(), column.getValue(), true);
+        }
+        return schema;
+    }
+}

@@ -1,0 +1,41 @@
+package io.costlake.ingest.openmetrics;
+
+import java.io.Serializable;
+import java.util.Map;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Turns what a reader finds in its input into the rows of a dataset of its own choice: the reader knows the
+ * format, the implementation knows what the rows are for (bronze ingest resolves each series to its table's
+ * columns once, so per sample only the value and timestamp are new).
+ *
+ * <p>A split is one part of a file read by one task; lines are numbered from 1 within their split, and each
+ * split ends with one {@link #lineCount} row so the consumer can turn split-local numbers into file line
+ * numbers without a second pass over the text.
+ *
+ * @param <S> what a series resolves to; reused for every sample of the series
+ */
+public interface SampleRows<S> extends Serializable {
+    StructType schema();
+
+    /**
+     * Resolves a series (metric and labels); called once per distinct series text of a split.
+     *
+     * @param text the series as written ({@code name{labels}}), which identifies it within one input
+     */
+    S series(String text, String metric, Map<String, String> labels);
+
+    /** A row describing a series, emitted before its first sample in each split; null for none. */
+    Row seriesRow(S series);
+
+    /** A sample of a resolved series; {@code text} is the input line, for a quarantine to show. */
+    Row sample(S series, String source, int split, long line, long timestampMillis, double value, String text);
+
+    /** A line that cannot be parsed. */
+    Row malformed(String source, int split, long line, String error, String text);
+
+    /** The number of lines of a split (comments and blank lines included). */
+    Row lineCount(String source, int split, long lines);
+}
