@@ -2,17 +2,14 @@ package io.costlake.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.costlake.db.testing.TestDatabase;
+import io.costlake.jobs.testing.Console;
 
 /** Configuration precedence, validation and exit codes: what scripts and CronJobs rely on. */
 class CommandLineContractTest {
@@ -28,7 +25,7 @@ class CommandLineContractTest {
                   db:
                     password: hunter2
                 """);
-        Captured out = capture(() -> CostlakeCommand.execute("config", "--config", config.toString(), "--db",
+        Console out = Console.capture(() -> CostlakeCommand.execute("config", "--config", config.toString(), "--db",
                 TestDatabase.URL + "?password=hunter2", "--cluster", "from-flag", "--db-schema",
                 TestDatabase.freshSchema("config")));
 
@@ -44,7 +41,7 @@ class CommandLineContractTest {
                   model:
                     shared-weighting: by-headcount
                 """);
-        Captured out = capture(() -> CostlakeCommand.execute("report", "--from", "2026-03-01", "--to", "2026-03-01",
+        Console out = Console.capture(() -> CostlakeCommand.execute("report", "--from", "2026-03-01", "--to", "2026-03-01",
                 "--config", config.toString(), "--db", TestDatabase.URL, "--db-schema",
                 TestDatabase.freshSchema("config"), "--out", dir.toString()));
 
@@ -59,7 +56,7 @@ class CommandLineContractTest {
                 instanceTypes:
                   m5.large: {hourly: cheap}
                 """);
-        Captured out = capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--metrics",
+        Console out = Console.capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--metrics",
                 dir.toString(), "--prices", prices.toString(), "--db", TestDatabase.URL, "--db-schema",
                 TestDatabase.freshSchema("config"), "--lake", dir.resolve("lake").toString()));
 
@@ -75,7 +72,7 @@ class CommandLineContractTest {
                     retries: 1
                     timeout-seconds: 2
                 """);
-        Captured out = capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--prometheus",
+        Console out = Console.capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--prometheus",
                 "http://127.0.0.1:9", "--config", config.toString(), "--db", TestDatabase.URL, "--db-schema",
                 TestDatabase.freshSchema("config"), "--lake", dir.resolve("lake").toString()));
 
@@ -85,27 +82,9 @@ class CommandLineContractTest {
 
     @Test
     void unknownOptionIsAUsageErrorWithCode2() {
-        Captured out = capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--colour"));
+        Console out = Console.capture(() -> CostlakeCommand.execute("run", "--date", "2026-03-01", "--colour"));
 
         assertThat(out.code()).isEqualTo(2);
         assertThat(out.stderr()).contains("Unknown option: '--colour'");
-    }
-
-    private record Captured(int code, String stdout, String stderr) {}
-
-    private static Captured capture(Supplier<Integer> command) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int code = command.get();
-            return new Captured(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

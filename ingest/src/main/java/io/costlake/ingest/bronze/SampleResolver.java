@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import io.costlake.ingest.openmetrics.RowBuffer;
 import io.costlake.ingest.openmetrics.SampleRows;
 
 /**
@@ -204,30 +205,21 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     private Iterator<Row> resolveParsed(Iterator<Row> rows) {
         Map<Map.Entry<String, Map<String, String>>, ResolvedSeries> cache = new HashMap<>();
-        return new Iterator<>() {
-            private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>(2);
-
+        return new RowBuffer() {
             @Override
-            public boolean hasNext() {
-                if (pending.isEmpty() && rows.hasNext()) {
-                    resolveNext(rows.next());
+            protected boolean fill() {
+                if (!rows.hasNext()) {
+                    return false;
                 }
-                return !pending.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return pending.poll();
+                resolveNext(rows.next());
+                return true;
             }
 
             private void resolveNext(Row row) {
                 String source = row.getString(0);
                 long line = row.isNullAt(1) ? 0L : row.getLong(1);
                 if (!row.isNullAt(6)) {
-                    pending.add(malformed(source, 0, line, row.getString(6), row.getString(7)));
+                    emit(malformed(source, 0, line, row.getString(6), row.getString(7)));
                     return;
                 }
                 Map<String, String> labels = row.isNullAt(3) ? Map.of() : row.getJavaMap(3);
@@ -238,10 +230,10 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
                     cache.put(key, series);
                     Row seriesRow = seriesRow(series);
                     if (seriesRow != null) {
-                        pending.add(seriesRow);
+                        emit(seriesRow);
                     }
                 }
-                pending.add(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5),
+                emit(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5),
                         row.getString(7)));
             }
         };

@@ -124,7 +124,7 @@ public final class OpenMetricsFileSource {
     }
 
     /** The rows of one split: its samples and bad lines in order, then its line count. */
-    private static final class SplitReader<S> implements Iterator<Row> {
+    private static final class SplitReader<S> extends RowBuffer {
         /** Bounds the cache for inputs with endless distinct series; a day of 10,000 pods has about 60,000. */
         private static final int MAX_CACHED_SERIES = 200_000;
 
@@ -134,7 +134,6 @@ public final class OpenMetricsFileSource {
         private final SampleRows<S> rows;
         private final OpenMetricsLineParser parser = new OpenMetricsLineParser();
         private final java.util.HashMap<String, S> series = new java.util.HashMap<>();
-        private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>(2);
         private long lineNumber;
         private boolean counted;
 
@@ -146,24 +145,18 @@ public final class OpenMetricsFileSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (pending.isEmpty() && records.hasNext()) {
+        protected boolean fill() {
+            if (records.hasNext()) {
                 lineNumber++;
                 read(records.next()._2().toString());
+                return true;
             }
-            if (pending.isEmpty() && !counted) {
+            if (!counted) {
                 counted = true;
-                pending.add(rows.lineCount(file, split, lineNumber));
+                emit(rows.lineCount(file, split, lineNumber));
+                return true;
             }
-            return !pending.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return pending.poll();
+            return false;
         }
 
         private void read(String line) {
@@ -190,14 +183,14 @@ public final class OpenMetricsFileSource {
                     series.put(text, resolved);
                     Row seriesRow = rows.seriesRow(resolved);
                     if (seriesRow != null) {
-                        pending.add(seriesRow);
+                        emit(seriesRow);
                     }
                 }
                 OpenMetricsLineParser.SampleValue sample = parser.parseValue(line, end);
-                pending.add(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
+                emit(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
                         line));
             } catch (MalformedLineException e) {
-                pending.add(rows.malformed(file, split, lineNumber, e.getMessage(), line));
+                emit(rows.malformed(file, split, lineNumber, e.getMessage(), line));
             }
         }
     }

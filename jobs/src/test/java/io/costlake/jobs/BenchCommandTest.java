@@ -1,0 +1,50 @@
+package io.costlake.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.costlake.db.testing.TestDatabase;
+import io.costlake.jobs.testing.Console;
+
+/**
+ * The benchmark of issue #9 at a tiny size, so that it cannot rot unnoticed. Its timings are printed, never
+ * asserted: what is checked is that every stage ran and that the rows it reports add up.
+ */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void benchRunsEveryStageOfTheNightlyJobAndPrintsRowsPerStage() {
+        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
+                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
+                TestDatabase.freshSchema("bench")));
+
+        assertThat(out.code()).as(out.stderr()).isZero();
+        Map<String, List<String>> stages = Arrays.stream(out.stdout().split("\n"))
+                .map(line -> List.of(line.trim().split("\\s+")))
+                .filter(columns -> columns.size() >= 3 && (columns.get(0).equals("all")
+                        || columns.get(0).equals("2026-01-01")))
+                .collect(Collectors.toMap(columns -> columns.get(1), Function.identity(), (a, b) -> a));
+        assertThat(stages).containsOnlyKeys("generate", "ingest", "attribute", "persist", "report", "day");
+        // A generated day is clean: every generated sample is loaded, none quarantined or ignored.
+        assertThat(rows(stages.get("ingest"))).isEqualTo(rows(stages.get("generate"))).isPositive();
+        assertThat(rows(stages.get("attribute"))).isPositive();
+        assertThat(rows(stages.get("persist"))).isPositive();
+        assertThat(out.stdout()).contains("peak heap").contains("JVM max heap");
+    }
+
+    /** The rows column of a stage line: "day stage wall rows rows/s [peak heap]". */
+    private static long rows(List<String> columns) {
+        return Long.parseLong(columns.get(3).replace(",", ""));
+    }
+}
