@@ -1,13 +1,10 @@
 package io.costlake.jobs;
 
+import static io.costlake.jobs.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,23 +86,5 @@ class CommandLineContractTest {
 
         assertThat(out.code()).isEqualTo(2);
         assertThat(out.stderr()).contains("Unknown option: '--colour'");
-    }
-
-    private record Captured(int code, String stdout, String stderr) {}
-
-    private static Captured capture(Supplier<Integer> command) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int code = command.get();
-            return new Captured(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }
