@@ -111,24 +111,24 @@ public final class OpenMetricsLineParser {
 
     /** Whether {@code name} is a valid metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}). */
     public static boolean isMetricName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (!isNameChar(name.charAt(i), i == 0)) {
-                return false;
-            }
-        }
-        return true;
+        return isName(name, OpenMetricsLineParser::isNameChar);
     }
 
     /** Whether {@code name} is a valid label name ({@code [a-zA-Z_][a-zA-Z0-9_]*}). */
     public static boolean isLabelName(String name) {
+        return isName(name, OpenMetricsLineParser::isLabelNameChar);
+    }
+
+    private interface NameChar {
+        boolean allowed(char c, boolean first);
+    }
+
+    private static boolean isName(String name, NameChar rule) {
         if (name.isEmpty()) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
-            if (!isLabelNameChar(name.charAt(i), i == 0)) {
+            if (!rule.allowed(name.charAt(i), i == 0)) {
                 return false;
             }
         }
