@@ -46,7 +46,7 @@ class MetricsFilesIngestTest {
     static Path work;
 
     private static Path openMetrics;
-    private static Lake fromOpenMetrics;
+    private static BronzeComparison fromOpenMetrics;
     private static IngestSummary.SampleCounts openMetricsCounts;
 
     private final SparkSession spark = TestSpark.session();
@@ -57,9 +57,10 @@ class MetricsFilesIngestTest {
         SyntheticClusterGenerator.Result generated = new SyntheticClusterGenerator().generate(
                 new SyntheticClusterSpec(CLUSTER, 3, 8, 2, 1, DAY, 900, 42L), work.resolve("generated"));
         openMetrics = generated.metricsDir().resolve(DAY + ".om");
-        fromOpenMetrics = lake("openmetrics");
-        IngestSummary summary = ingest(fromOpenMetrics, openMetrics);
+        Lake lake = lake("openmetrics");
+        IngestSummary summary = ingest(lake, openMetrics);
         openMetricsCounts = summary.counts(CLUSTER);
+        fromOpenMetrics = BronzeComparison.of(lake, CLUSTER, DAY);
         assertThat(summary.clusters()).containsExactly(CLUSTER);
         assertThat(openMetricsCounts.loaded()).isPositive();
     }
@@ -134,7 +135,7 @@ class MetricsFilesIngestTest {
     }
 
     private static void assertSameBronzeAsOpenMetrics(Lake lake) {
-        Map<BronzeTable, TableComparison> comparisons = BronzeComparison.compare(fromOpenMetrics, lake, CLUSTER, DAY);
+        Map<BronzeTable, TableComparison> comparisons = fromOpenMetrics.against(lake);
         for (BronzeTable table : BronzeTable.values()) {
             TableComparison comparison = comparisons.get(table);
             if (table != BronzeTable.OPENCOST_PRICE) {

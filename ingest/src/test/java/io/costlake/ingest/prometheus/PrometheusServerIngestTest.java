@@ -97,7 +97,7 @@ class PrometheusServerIngestTest {
             assertThat(overHttp.clusters()).containsExactly(CLUSTER);
             assertThat(overHttp.counts(CLUSTER).loaded()).isEqualTo(fromFile.counts(CLUSTER).loaded()).isPositive();
             assertThat(overHttp.counts(CLUSTER).quarantined()).isZero();
-            Map<BronzeTable, TableComparison> comparisons = BronzeComparison.compare(fileLake, httpLake, CLUSTER, DAY);
+            Map<BronzeTable, TableComparison> comparisons = BronzeComparison.of(fileLake, CLUSTER, DAY).against(httpLake);
             for (BronzeTable table : BronzeTable.values()) {
                 TableComparison comparison = comparisons.get(table);
                 if (table != BronzeTable.OPENCOST_PRICE) {
