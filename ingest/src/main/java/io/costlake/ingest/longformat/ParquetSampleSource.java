@@ -96,14 +96,14 @@ public final class ParquetSampleSource {
                         || type.equals(DataTypes.TimestampNTZType) || type instanceof NumericType);
         StructField valueField = field(path, schema, VALUE, "a number (double)", type -> type instanceof NumericType);
         Column metric = col(metricField.name());
-        Column raw = to_json(struct(metric, col(labelsField.name()), col(timestampField.name()),
-                col(valueField.name())));
+        // The row as written, for the quarantine; rendered as JSON only for the rows that are rejected.
+        Column original = struct(metric, col(labelsField.name()), col(timestampField.name()), col(valueField.name()));
         Column value = col(valueField.name()).cast(DataTypes.DoubleType);
 
         Dataset<Row> typed = file.select(col("_metadata.file_path").as(ParsedSamples.SOURCE),
                 col("_metadata.row_index").as(ParsedSamples.LINE), metric.as(ParsedSamples.METRIC),
                 labels(labelsField).as("parsed_labels"), timestampMillis(timestampField).as("millis"),
-                value.as(ParsedSamples.VALUE), raw.as(ParsedSamples.RAW));
+                value.as(ParsedSamples.VALUE), original.as("original"));
         Column millis = col("millis");
         Column error = when(col(ParsedSamples.METRIC).isNull(), lit("metric is null"))
                 .when(not(col(ParsedSamples.METRIC).rlike(METRIC_NAME)),
@@ -123,7 +123,7 @@ public final class ParquetSampleSource {
                 when(valid, timestamp_millis(floor(millis.plus(0.5)))).as(ParsedSamples.TS),
                 when(valid, col(ParsedSamples.VALUE)).as(ParsedSamples.VALUE),
                 col(ParsedSamples.ERROR),
-                when(not(valid), col(ParsedSamples.RAW)).as(ParsedSamples.RAW));
+                when(not(valid), to_json(col("original"))).as(ParsedSamples.RAW));
     }
 
     /** The column {@code name} (matched ignoring case, as Spark does), checked against its type. */
