@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.idlegpu.IdleGpuConfig;
@@ -19,6 +20,7 @@ import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.pricing.PriceBookReader;
 import io.costlake.ingest.spark.CostlakeSpark;
 import io.costlake.jobs.config.ConfigurationException;
+import io.costlake.jobs.config.CostPoolSettings;
 import io.costlake.jobs.config.CostlakeDatabase;
 import io.costlake.jobs.config.CostlakeProperties;
 import io.costlake.reports.csv.CsvReports;
@@ -107,7 +109,8 @@ public class CostlakeApplication {
     }
 
     @Bean
-    CostModelConfig costModelConfig(CostlakeProperties properties) {
+    CostModelConfig costModelConfig(CostlakeProperties properties, Environment environment) {
+        CostPoolSettings.verify(environment);
         CostlakeProperties.Model model = properties.getModel();
         String weighting = model.getSharedWeighting();
         if (!weighting.equals("cost") && !weighting.equals("even")) {

@@ -43,7 +43,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
+import io.costlake.ingest.files.MetricsFiles;
 
 /**
  * Writes one day's samples to the typed bronze tables, bad ones to the quarantine table, and counts what
@@ -61,20 +61,23 @@ public final class BronzeIngest {
         this.lake = requireNonNull(lake, "lake is null");
     }
 
-    /** Ingests OpenMetrics files: the fast path, each series parsed and resolved once per split. */
-    public IngestSummary ingest(OpenMetricsFileSource source, List<String> files, LocalDate day,
+    /**
+     * Ingests the metrics files of a day; OpenMetrics text takes the fast path, each series parsed and resolved
+     * once per split.
+     */
+    public IngestSummary ingest(MetricsFiles files, List<MetricsFiles.MetricsFile> inputs, LocalDate day,
             String defaultCluster) {
-        requireNonNull(source, "source is null");
         requireNonNull(files, "files is null");
+        requireNonNull(inputs, "inputs is null");
         SampleResolver resolver = new SampleResolver(day, defaultCluster);
-        return ingestResolved(source.read(files, resolver), resolver);
+        return ingestResolved(files.read(inputs, resolver), resolver);
     }
 
     /** Ingests rows of the {@link io.costlake.ingest.openmetrics.ParsedSamples} schema, from any source. */
     public IngestSummary ingest(Dataset<Row> parsed, LocalDate day, String defaultCluster) {
         requireNonNull(parsed, "parsed is null");
         SampleResolver resolver = new SampleResolver(day, defaultCluster);
-        return ingestResolved(resolver.resolve(parsed), resolver);
+        return ingestResolved(resolver.fromParsed(parsed), resolver);
     }
 
     private IngestSummary ingestResolved(Dataset<Row> resolved, SampleResolver resolver) {

@@ -196,7 +196,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
      * Resolves rows of the {@link io.costlake.ingest.openmetrics.ParsedSamples} schema, from any source, whose
      * line numbers are already those of their input.
      */
-    public Dataset<Row> resolve(Dataset<Row> parsed) {
+    @Override
+    public Dataset<Row> fromParsed(Dataset<Row> parsed) {
         requireNonNull(parsed, "parsed is null");
         SampleResolver resolver = this;
         return parsed.select(SOURCE, LINE, METRIC, LABELS, TS, VALUE, ERROR, RAW).mapPartitions(

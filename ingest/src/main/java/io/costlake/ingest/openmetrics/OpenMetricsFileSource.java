@@ -242,7 +242,8 @@ public final class OpenMetricsFileSource {
                 || name.endsWith(".openmetrics.gz");
     }
 
-    static Optional<LocalDate> datedOn(String fileName) {
+    /** The ISO date a file name carries ({@code 2026-03-01.om}), if any. */
+    public static Optional<LocalDate> datedOn(String fileName) {
         Matcher matcher = ISO_DATE.matcher(fileName);
         if (!matcher.find()) {
             return Optional.empty();

@@ -14,7 +14,8 @@ import java.util.Optional;
  * seconds lies in the year 5138 while 1e11 ms is 1973. Exemplars ({@code # {...} v}) are ignored.
  */
 public final class OpenMetricsLineParser {
-    private static final double MILLIS_THRESHOLD = 1e11;
+    /** Numeric timestamps above this are Prometheus text-format milliseconds, below it (OpenMetrics) seconds. */
+    public static final double MILLIS_THRESHOLD = 1e11;
 
     /** Returns the sample on the line, empty for comments, metadata and blank lines. */
     public Optional<MetricSample> parse(String line) throws MalformedLineException {
@@ -104,7 +105,7 @@ public final class OpenMetricsLineParser {
         if (valueEnd < 0) {
             valueEnd = length;
         }
-        double value = parseNumber(line.substring(pos, valueEnd));
+        double value = parseValue(line.substring(pos, valueEnd));
         pos = valueEnd;
         while (pos < length && line.charAt(pos) == ' ') {
             pos++;
@@ -132,6 +133,68 @@ public final class OpenMetricsLineParser {
 
     /** A sample's value and timestamp (epoch milliseconds). */
     public record SampleValue(double value, long timestampMillis) {}
+
+    /**
+     * Parses a label set as it appears in the exposition format, {@code a="x",b="y"}, with or without the
+     * braces; blank text is the empty set. Column numbers in errors count from the first character of
+     * {@code text}. For sources that carry the labels in a field of their own (CSV, Parquet).
+     */
+    public static Map<String, String> parseLabelSet(String text) throws MalformedLineException {
+        int start = 0;
+        int end = text.length();
+        while (start < end && text.charAt(start) == ' ') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (start == end) {
+            return Map.of();
+        }
+        Map<String, String> labels = new HashMap<>();
+        if (text.charAt(start) == '{') {
+            int closed = parseLabels(text, start + 1, labels);
+            if (closed < end) {
+                while (text.charAt(closed) == ' ') {
+                    closed++;
+                }
+                throw new MalformedLineException("unexpected text after the label set at column " + (closed + 1));
+            }
+            return labels;
+        }
+        // Without braces the set ends where the text does: parse it as if the closing brace were there.
+        int closed = parseLabels(text.substring(0, end) + "}", start, labels);
+        if (closed <= end) {
+            throw new MalformedLineException("unexpected } at column " + closed);
+        }
+        return labels;
+    }
+
+    /** Whether {@code name} is a valid metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}). */
+    public static boolean isMetricName(String name) {
+        return isName(name, OpenMetricsLineParser::isNameChar);
+    }
+
+    /** Whether {@code name} is a valid label name ({@code [a-zA-Z_][a-zA-Z0-9_]*}). */
+    public static boolean isLabelName(String name) {
+        return isName(name, OpenMetricsLineParser::isLabelNameChar);
+    }
+
+    private interface NameChar {
+        boolean allowed(char c, boolean first);
+    }
+
+    private static boolean isName(String name, NameChar rule) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!rule.allowed(name.charAt(i), i == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static int parseLabels(String line, int pos, Map<String, String> labels) throws MalformedLineException {
         int length = line.length();
@@ -193,7 +256,8 @@ public final class OpenMetricsLineParser {
         }
     }
 
-    private static double parseNumber(String text) throws MalformedLineException {
+    /** A sample value: a decimal or {@code NaN}, {@code +Inf}, {@code Inf}, {@code -Inf}. */
+    public static double parseValue(String text) throws MalformedLineException {
         switch (text) {
             case "NaN":
                 return Double.NaN;
@@ -212,7 +276,8 @@ public final class OpenMetricsLineParser {
         }
     }
 
-    private static long parseTimestamp(String text) throws MalformedLineException {
+    /** A numeric timestamp in epoch milliseconds: seconds (fraction allowed), or milliseconds above 1e11. */
+    public static long parseTimestamp(String text) throws MalformedLineException {
         double raw;
         try {
             raw = Double.parseDouble(text);

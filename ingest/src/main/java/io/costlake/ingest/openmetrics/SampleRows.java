@@ -3,6 +3,7 @@ package io.costlake.ingest.openmetrics;
 import java.io.Serializable;
 import java.util.Map;
 
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
@@ -38,4 +39,7 @@ public interface SampleRows<S> extends Serializable {
 
     /** The number of lines of a split (comments and blank lines included). */
     Row lineCount(String source, int split, long lines);
+
+    /** The rows for samples another reader has parsed already ({@link ParsedSamples}, file line numbers). */
+    Dataset<Row> fromParsed(Dataset<Row> parsed);
 }

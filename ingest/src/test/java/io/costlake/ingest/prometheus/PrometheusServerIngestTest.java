@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.MapType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +35,8 @@ import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.openmetrics.ParsedSamples;
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
 import io.costlake.ingest.synthetic.SyntheticClusterSpec;
+import io.costlake.ingest.testing.BronzeComparison;
+import io.costlake.ingest.testing.BronzeComparison.TableComparison;
 import io.costlake.ingest.testing.TestSpark;
 
 /**
@@ -97,14 +97,14 @@ class PrometheusServerIngestTest {
             assertThat(overHttp.clusters()).containsExactly(CLUSTER);
             assertThat(overHttp.counts(CLUSTER).loaded()).isEqualTo(fromFile.counts(CLUSTER).loaded()).isPositive();
             assertThat(overHttp.counts(CLUSTER).quarantined()).isZero();
-            Map<String, TableComparison> comparisons = compareBronze(fileLake, httpLake);
+            Map<BronzeTable, TableComparison> comparisons = BronzeComparison.of(fileLake, CLUSTER, DAY).against(httpLake);
             for (BronzeTable table : BronzeTable.values()) {
-                TableComparison comparison = comparisons.getOrDefault(table.name(),
-                        new TableComparison(0, 0, 0, null));
+                TableComparison comparison = comparisons.get(table);
                 if (table != BronzeTable.OPENCOST_PRICE) {
-                    assertThat(comparison.fileRows()).as("rows of %s from the file", table).isPositive();
+                    assertThat(comparison.expectedRows()).as("rows of %s from the file", table).isPositive();
                 }
-                assertThat(comparison.httpRows()).as("rows of %s over HTTP", table).isEqualTo(comparison.fileRows());
+                assertThat(comparison.actualRows()).as("rows of %s over HTTP", table)
+                        .isEqualTo(comparison.expectedRows());
                 assertThat(comparison.differingRows()).as("rows of %s that are not the same on both sides, e.g. %s",
                         table, comparison.example()).isZero();
             }
@@ -142,41 +142,6 @@ class PrometheusServerIngestTest {
     private static Dataset<Row> samples(Dataset<Row> parsed) {
         return parsed.select(col(ParsedSamples.METRIC), array_sort(map_entries(col(ParsedSamples.LABELS))).as("labels"),
                 col(ParsedSamples.TS), col(ParsedSamples.VALUE), col(ParsedSamples.ERROR));
-    }
-
-    private static Dataset<Row> comparable(Dataset<Row> rows) {
-        Column[] columns = Arrays.stream(rows.schema().fields())
-                .map(field -> field.dataType() instanceof MapType
-                        ? array_sort(map_entries(col(field.name()))).as(field.name())
-                        : col(field.name()))
-                .toArray(Column[]::new);
-        return rows.select(columns);
-    }
-
-    private record TableComparison(long fileRows, long httpRows, long differingRows, String example) {}
-
-    /**
-     * Both lakes' rows of every bronze table, compared as multisets on the driver (a day of a small cluster is a
-     * few MB): cheaper than a Spark job per table, and a difference can be shown as the row itself.
-     */
-    private static Map<String, TableComparison> compareBronze(Lake fileLake, Lake httpLake) {
-        Map<String, TableComparison> result = new HashMap<>();
-        for (BronzeTable table : BronzeTable.values()) {
-            Map<String, Long> surplus = new HashMap<>();
-            long[] rows = new long[2];
-            for (Lake lake : List.of(fileLake, httpLake)) {
-                int side = lake == fileLake ? 0 : 1;
-                for (Row row : comparable(lake.read(table, CLUSTER, DAY).orElseThrow()).collectAsList()) {
-                    surplus.merge(row.toString(), side == 0 ? 1L : -1L, Long::sum);
-                    rows[side]++;
-                }
-            }
-            List<String> differing = surplus.entrySet().stream().filter(entry -> entry.getValue() != 0)
-                    .map(entry -> entry.getValue() + " × " + entry.getKey()).toList();
-            result.put(table.name(), new TableComparison(rows[0], rows[1], differing.size(),
-                    differing.isEmpty() ? null : differing.get(0)));
-        }
-        return result;
     }
 
     /** Rows whose multiplicity differs between the two sides (a multiset difference both ways). */

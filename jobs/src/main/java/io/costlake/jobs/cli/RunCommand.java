@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     CommonOptions common;
 
     static final class Source {
-        @Option(names = "--metrics", paramLabel = "FILE|DIR", description = "OpenMetrics file or directory")
+        @Option(names = "--metrics", paramLabel = "FILE|DIR", description = "OpenMetrics, CSV or Parquet file, or a directory of them")
         String metrics;
 
         @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus-compatible base URL")

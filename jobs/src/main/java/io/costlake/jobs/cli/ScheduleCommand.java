@@ -29,7 +29,7 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--zone", paramLabel = "ZONE", description = "time zone of the cron and of 'yesterday' (default UTC)")
     String zone;
 
-    @Option(names = "--metrics", paramLabel = "FILE|DIR", description = "OpenMetrics file or directory")
+    @Option(names = "--metrics", paramLabel = "FILE|DIR", description = "OpenMetrics, CSV or Parquet file, or a directory of them")
     String metrics;
 
     @Option(names = "--prices", paramLabel = "FILE", description = "price book YAML")

@@ -22,7 +22,7 @@ public class CostlakeProperties {
     private String out = "costlake-data/reports";
     /** Price book YAML; OpenCost's default rates when unset. */
     private String prices = "";
-    /** OpenMetrics file or directory to ingest. */
+    /** OpenMetrics, CSV or Parquet file, or a directory of them, to ingest. */
     private String metrics = "";
     /** Prometheus-compatible base URL to ingest from. */
     private String prometheus = "";

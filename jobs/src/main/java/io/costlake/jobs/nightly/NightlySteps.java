@@ -32,9 +32,9 @@ import io.costlake.db.store.RunOutcome;
 import io.costlake.ingest.bronze.BronzeIngest;
 import io.costlake.ingest.bronze.IngestSummary;
 import io.costlake.ingest.bronze.QuarantineTable;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.openmetrics.MetricsInputException;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.prometheus.PrometheusConfig;
 import io.costlake.ingest.prometheus.PrometheusSource;
@@ -86,8 +86,8 @@ class NightlySteps {
             inputDescription = source.substring("prometheus:".length());
         } else if (source.startsWith("metrics:")) {
             String input = source.substring("metrics:".length());
-            OpenMetricsFileSource files = new OpenMetricsFileSource(lake.spark());
-            List<String> inputs = files.files(input, run.day());
+            MetricsFiles files = new MetricsFiles(lake.spark());
+            List<MetricsFiles.MetricsFile> inputs = files.files(input, run.day());
             if (inputs.isEmpty()) {
                 throw new MetricsInputException("no metrics files for " + run.day() + " in " + input);
             }
