@@ -84,7 +84,7 @@ public final class CostAttribution {
             cached.add(nodeDay);
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
                             bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
-                            bronze(BronzeTable.PVC_INFO, clusters, day))
+                            bronze(BronzeTable.PVC_INFO, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
             Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
@@ -176,7 +176,7 @@ public final class CostAttribution {
                 .select("cluster", "day", "node", "instance_type", "gpu_model", "price_source", "cpu_cores", "ram_gib",
                         "gpus", "hours", "hourly_price", "cpu_rate", "ram_rate", "gpu_rate", "cpu_cost", "ram_cost",
                         "gpu_cost", "total_cost", "cpu_alloc_cost", "ram_alloc_cost", "gpu_alloc_cost",
-                        "cpu_idle_cost", "ram_idle_cost", "gpu_idle_cost", "idle_cost");
+                        "cpu_idle_cost", "ram_idle_cost", "gpu_idle_cost", "idle_cost", "capacity_type");
     }
 
     /**
