@@ -34,6 +34,7 @@ import io.costlake.costmodel.allocation.ContainerAllocation;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
 import io.costlake.costmodel.audit.ConservationViolation;
+import io.costlake.costmodel.labels.LabelCosts;
 import io.costlake.costmodel.pricing.NodeRates;
 import io.costlake.costmodel.storage.VolumeCosts;
 import io.costlake.ingest.bronze.BronzeTable;
@@ -97,7 +98,9 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.VOLUME_DAY, volumes),
                     new Lake.Replacement(GoldTable.NAMESPACE_DAY, namespaceDay),
                     new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
-                    new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay))));
+                    new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
+                    new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
+                            namespaceDay, bronze(BronzeTable.OBJECT_LABELS, clusters, day)))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));
