@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import io.costlake.costmodel.CostAttribution;
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
 import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
@@ -155,11 +157,14 @@ class LabelCostsTest {
     }
 
     @Test
-    void writesNoRowsWhenNoLabelIsConfigured() {
-        new CostAttribution(lake, PRICES, CostModelConfig.defaults().withStepSeconds(3600))
-                .attribute(List.of("c1"), DAY);
-        assertThat(lake.read(GoldTable.LABEL_DAY, "c1", DAY).orElseThrow().count()).isZero();
-        new CostAttribution(lake, PRICES, BY_TEAM_AND_APP).attribute(List.of("c1"), DAY);
+    void makesNoRowsWhenNoLabelIsConfigured() {
+        LabelCosts none = new LabelCosts(CostModelConfig.defaults().withStepSeconds(3600));
+        assertThat(none.labelDays(gold(GoldTable.CONTAINER_HOUR), gold(GoldTable.NAMESPACE_DAY),
+                lake.readAll(BronzeTable.OBJECT_LABELS).orElseThrow()).count()).isZero();
+    }
+
+    private Dataset<Row> gold(GoldTable table) {
+        return lake.read(table, "c1", DAY).orElseThrow();
     }
 
     private Map<String, Row> values(String label) {
