@@ -28,8 +28,10 @@ create table label_cost_daily (
     ram_usage_gib_hours     double precision not null,
     ram_billable_gib_hours  double precision not null,
     gpu_hours               double precision not null,
+    gpu_usage_hours         double precision,
     cpu_efficiency          double precision,
     ram_efficiency          double precision,
+    gpu_efficiency          double precision,
     pods                    bigint         not null,
     namespaces              bigint         not null,
     primary key (cluster, day, label_key, label_value)
@@ -54,8 +56,10 @@ comment on column label_cost_daily.ram_request_gib_hours is 'Requested memory Gi
 comment on column label_cost_daily.ram_usage_gib_hours is 'Working-set memory GiB x hours.';
 comment on column label_cost_daily.ram_billable_gib_hours is 'Sum over samples of max(request, usage) GiB-hours, before scaling.';
 comment on column label_cost_daily.gpu_hours is 'Billed GPU-hours (fractions for MIG and time-slicing).';
+comment on column label_cost_daily.gpu_usage_hours is 'GPU-hours used: dcgm-exporter utilisation of the GPUs (MIG slices, time-sliced shares) the pods held, per sample interval; empty when the exporter reported none of them.';
 comment on column label_cost_daily.cpu_efficiency is 'cpu_usage_core_hours / cpu_billable_core_hours (usage / max(request, usage)).';
 comment on column label_cost_daily.ram_efficiency is 'ram_usage_gib_hours / ram_billable_gib_hours.';
+comment on column label_cost_daily.gpu_efficiency is 'gpu_usage_hours / max(gpu_hours, gpu_usage_hours).';
 comment on column label_cost_daily.pods is 'Distinct pods with this value that day.';
 comment on column label_cost_daily.namespaces is 'Namespaces contributing to this value that day.';
 
@@ -69,6 +73,7 @@ select cluster, date_trunc('month', day)::date as month, label_key, label_value,
        sum(total_cost) as total_cost,
        sum(cpu_usage_core_hours) / nullif(sum(cpu_billable_core_hours), 0) as cpu_efficiency,
        sum(ram_usage_gib_hours) / nullif(sum(ram_billable_gib_hours), 0) as ram_efficiency,
+       sum(gpu_usage_hours) / nullif(greatest(sum(gpu_hours), sum(gpu_usage_hours)), 0) as gpu_efficiency,
        count(distinct day) as days
 from label_cost_daily
 group by cluster, date_trunc('month', day), label_key, label_value;

@@ -85,7 +85,8 @@ public final class CostAttribution {
             cached.add(nodeDay);
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
                             bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
-                            bronze(BronzeTable.PVC_INFO, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
+                            bronze(BronzeTable.PVC_INFO, clusters, day),
+                            bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
             Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
@@ -100,7 +101,9 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
                     new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
                     new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
-                            namespaceDay, bronze(BronzeTable.OBJECT_LABELS, clusters, day)))));
+                            namespaceDay, bronze(BronzeTable.OBJECT_LABELS, clusters, day),
+                            bronze(BronzeTable.GPU, clusters, day),
+                            bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day), day))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.nullif;
@@ -13,6 +14,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +36,9 @@ import io.costlake.costmodel.JoinKeys;
  * its share of idle with shareIdle, cost received from or given away by shared namespaces) is split over the
  * namespace's values in proportion to their container cost; a namespace without container cost (only
  * volumes) goes whole to its namespace label's value; {@code __idle__} and {@code __unmounted__} stay
- * values of their own. Efficiency is usage / max(request, usage) per resource, as for namespaces.
+ * values of their own. Efficiency is usage / max(request, usage) per resource, as for namespaces; GPU usage is
+ * dcgm-exporter's utilisation of the GPUs the pods held ({@link GpuUsage}), and GPU efficiency is left empty
+ * for a value none of whose pods' GPUs the exporter reported.
  */
 public final class LabelCosts {
     /** Container measures summed per label value, in output order. */
@@ -52,14 +56,17 @@ public final class LabelCosts {
 
     /**
      * Columns: cluster, day, label_key, label_value, cpu_cost, ram_cost, gpu_cost, storage_cost, idle_cost,
-     * shared_cost, total_cost, cpu / ram request, usage and billable hours, gpu_hours, cpu_efficiency,
-     * ram_efficiency, pods, namespaces. No rows when no label is configured.
+     * shared_cost, total_cost, cpu / ram request, usage and billable hours, gpu_hours, gpu_usage_hours,
+     * cpu_efficiency, ram_efficiency, gpu_efficiency, pods, namespaces. No rows when no label is configured.
      *
      * @param containerHour gold container-hour costs
      * @param namespaceDay gold namespace-day costs (after idle and shared-namespace distribution)
      * @param objectLabels bronze object_labels rows (pods and namespaces)
+     * @param gpu bronze gpu rows (dcgm-exporter)
+     * @param resources bronze container_resource rows
      */
-    public Dataset<Row> labelDays(Dataset<Row> containerHour, Dataset<Row> namespaceDay, Dataset<Row> objectLabels) {
+    public Dataset<Row> labelDays(Dataset<Row> containerHour, Dataset<Row> namespaceDay, Dataset<Row> objectLabels,
+            Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
         Dataset<Row> podLabels = objectLabels.where(col("object_kind").equalTo("pod"))
                 .groupBy(col("cluster"), col("namespace"), col("name").as("pod"))
                 .agg(max_by(col("labels"), col("ts")).as("pod_labels"));
@@ -73,6 +80,8 @@ public final class LabelCosts {
         }
         Dataset<Row> pods = containerHour.groupBy("cluster", "day", "namespace", "pod")
                 .agg(podSums.get(0), podSums.subList(1, podSums.size()).toArray(Column[]::new))
+                .join(new GpuUsage(config).perPod(gpu, resources, day), JoinKeys.of("cluster", "namespace", "pod"),
+                        "left")
                 .join(podLabels, JoinKeys.of("cluster", "namespace", "pod"), "left")
                 .join(namespaceLabels, JoinKeys.of("cluster", "namespace"), "left");
         Dataset<Row> labelled = withLabel(pods, col("pod_labels"));
@@ -81,6 +90,7 @@ public final class LabelCosts {
         for (String measure : CONTAINER_MEASURES) {
             sliceSums.add(sum(measure).as(measure));
         }
+        sliceSums.add(sum("gpu_usage_hours").as("gpu_usage_hours"));
         sliceSums.add(count_distinct(col("pod")).as("pods"));
         Column namespaceContainerCost = sum(col("container_cost"))
                 .over(Window.partitionBy("cluster", "day", "namespace", "label_key"));
@@ -109,7 +119,8 @@ public final class LabelCosts {
                 rest = rest.withColumn(measure, lit(0.0));
             }
         }
-        rest = withLabel(rest, lit(null).cast("map<string,string>"));
+        rest = withLabel(rest.withColumn("gpu_usage_hours", lit(null).cast("double")),
+                lit(null).cast("map<string,string>"));
 
         List<String> measures = new ArrayList<>(CONTAINER_MEASURES);
         measures.addAll(NAMESPACE_MEASURES);
@@ -118,6 +129,7 @@ public final class LabelCosts {
         for (String measure : measures) {
             columns.add(col(measure).cast("double").as(measure));
         }
+        columns.add(col("gpu_usage_hours").cast("double").as("gpu_usage_hours"));
         columns.add(col("pods"));
         Column[] select = columns.toArray(Column[]::new);
         Dataset<Row> union = slices.select(select).unionByName(rest.select(select));
@@ -126,6 +138,7 @@ public final class LabelCosts {
         for (String measure : measures) {
             totals.add(sum(measure).as(measure));
         }
+        totals.add(sum("gpu_usage_hours").as("gpu_usage_hours"));
         totals.add(sum("pods").as("pods"));
         totals.add(count_distinct(col("namespace")).as("namespaces"));
         Column total = col("cpu_cost");
@@ -136,7 +149,9 @@ public final class LabelCosts {
                 .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new))
                 .withColumn("total_cost", total)
                 .withColumn("cpu_efficiency", ratio(col("cpu_usage_core_hours"), col("cpu_billable_core_hours")))
-                .withColumn("ram_efficiency", ratio(col("ram_usage_gib_hours"), col("ram_billable_gib_hours")));
+                .withColumn("ram_efficiency", ratio(col("ram_usage_gib_hours"), col("ram_billable_gib_hours")))
+                .withColumn("gpu_efficiency", ratio(col("gpu_usage_hours"),
+                        greatest(col("gpu_hours"), col("gpu_usage_hours"))));
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,13 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.costmodel.CostAttribution;
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
-import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.costmodel.testing.FixtureLake;
 import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.testing.OpenMetricsFixture;
-import io.costlake.ingest.testing.TestSpark;
 
 /**
  * Costs by label ({@code aggregate-labels: [team, app]}). One node cpu8 (8 cores, 32 GiB) at 0.80 $/h: cpu
@@ -39,13 +36,18 @@ import io.costlake.ingest.testing.TestSpark;
  * </pre>
  * Namespace labels: shop team=shop-team, lonely team=storage-team, data none. Volumes: 100 GiB gp3 (0.073
  * $/GiB-month) bound in shop 0.24; 73 GiB standard (default 0.04) bound in lonely 0.096; 73 GiB unbound
- * 0.096. Idle: cpu 3.5 × 0.06 × 24 = 5.04, ram 21 × 0.01 × 24 = 5.04 → 10.08. Cluster: 19.20 + 0.432 = 19.632.
+ * 0.096. Idle on n1: cpu 3.5 × 0.06 × 24 = 5.04, ram 21 × 0.01 × 24 = 5.04 → 10.08.
+ *
+ * <p>GPU node g1 (16 cores, 64 GiB, 4 GPUs, not in the book: default rates 0.03, 0.005, 2.00 → 8.80 $/h, 211.20
+ * a day) runs ml/train-0 (team=ml-team, app=train): cpu 2 → 1.44, ram 8 → 0.96, 1 GPU → 48.00, total 50.40;
+ * dcgm-exporter reports its GPU 40 % busy all day. Idle on g1: cpu 14 × 0.72 = 10.08, ram 56 × 0.12 = 6.72,
+ * GPU 3 × 48 = 144 → 160.80. Cluster: 19.20 + 211.20 + 0.432 = 230.832.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LabelCostsTest {
     private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
     private static final double EXACT = 1e-9;
-    private static final double CLUSTER_TOTAL = 19.632;
+    private static final double CLUSTER_TOTAL = 230.832;
     private static final PriceBook PRICES = new PriceBook("USD", new PriceBook.DefaultRates(0.03, 0.005, 2.0, 0.04),
             Map.of("cpu8", 0.80), Map.of(), Map.of("gp3", 0.073));
     private static final CostModelConfig BY_TEAM_AND_APP = CostModelConfig.defaults().withStepSeconds(3600)
@@ -60,7 +62,6 @@ class LabelCostsTest {
 
     @BeforeAll
     void ingestAndAttribute() {
-        SparkSession spark = TestSpark.session();
         Path file = OpenMetricsFixture.day(DAY, 3600, "c1")
                 .namespace("shop", "p").namespace("data", "p").namespace("lonely", "p")
                 .namespaceLabels("shop", "label_team", "shop-team")
@@ -73,13 +74,17 @@ class LabelCostsTest {
                 .container("data", "etl-0", "n1", 1, 0.5, 4, 4)
                 .podLabels("data", "etl-0", "label_team", "web-team", "label_app", "etl")
                 .container("data", "tool-0", "n1", 0.5, 0.5, 1, 1)
+                .namespace("ml", "p")
+                .gpuNode("g1", "gpu-unlisted", 16, 64, 4, "NVIDIA A100-SXM4-80GB")
+                .container("ml", "train-0", "g1", 2, 2, 8, 8, "nvidia_com_gpu", 1, 0, 24)
+                .podLabels("ml", "train-0", "label_team", "ml-team", "label_app", "train")
+                .series("DCGM_FI_DEV_GPU_UTIL", 40, "gpu", "0", "UUID", "GPU-0", "modelName", "NVIDIA A100-SXM4-80GB",
+                        "Hostname", "g1", "namespace", "ml", "pod", "train-0", "container", "app")
                 .volume("pv-shop", 100, "gp3", "shop", "cache")
                 .volume("pv-lonely", 73, "standard", "lonely", "archive")
                 .volume("pv-free", 73, "standard", null, null)
                 .writeTo(dir.resolve("day.om"));
-        lake = new Lake(spark, dir.resolve("lake").toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        new BronzeIngest(lake).ingest(source.read(source.files(file.toString(), DAY)), DAY, "default");
+        lake = FixtureLake.ingest(file, DAY, dir.resolve("lake"));
         new CostAttribution(lake, PRICES, BY_TEAM_AND_APP).attribute(List.of("c1"), DAY);
         team = values("team");
         app = values("app");
@@ -106,10 +111,10 @@ class LabelCostsTest {
 
     @Test
     void keepsIdleAndUnmountedAsTheirOwnValues() {
-        assertTotal(team, "__idle__", 10.08);
-        assertTotal(app, "__idle__", 10.08);
+        assertTotal(team, "__idle__", 10.08 + 160.80);
+        assertTotal(app, "__idle__", 10.08 + 160.80);
         assertTotal(app, "__unmounted__", 0.096);
-        assertThat(app.get("__idle__").<Double>getAs("cpu_cost")).isCloseTo(5.04, within(EXACT));
+        assertThat(app.get("__idle__").<Double>getAs("cpu_cost")).isCloseTo(5.04 + 10.08, within(EXACT));
     }
 
     @Test
@@ -136,11 +141,23 @@ class LabelCostsTest {
     }
 
     @Test
+    void reportsGpuEfficiencyFromTheExportersUtilisationOfTheHeldGpus() {
+        // train-0 holds 1 GPU for 24 h at 40 %: 9.6 GPU-hours used of 24 billed.
+        Row ml = team.get("ml-team");
+        assertTotal(team, "ml-team", 50.40);
+        assertThat(ml.<Double>getAs("gpu_hours")).isCloseTo(24, within(EXACT));
+        assertThat(ml.<Double>getAs("gpu_usage_hours")).isCloseTo(9.6, within(EXACT));
+        assertThat(ml.<Double>getAs("gpu_efficiency")).isCloseTo(0.4, within(EXACT));
+        // No GPU in web-team's pods: no GPU usage, no GPU efficiency.
+        assertThat(team.get("web-team").<Double>getAs("gpu_efficiency")).isNull();
+    }
+
+    @Test
     void everyLabelAddsUpToTheClusterTotal() {
         assertThat(sum(team)).isCloseTo(CLUSTER_TOTAL, within(EXACT));
         assertThat(sum(app)).isCloseTo(CLUSTER_TOTAL, within(EXACT));
-        assertThat(team).containsOnlyKeys("web-team", "shop-team", "storage-team", "__unlabelled__", "__idle__",
-                "__unmounted__");
+        assertThat(team).containsOnlyKeys("web-team", "shop-team", "storage-team", "ml-team", "__unlabelled__",
+                "__idle__", "__unmounted__");
     }
 
     @Test
@@ -160,10 +177,15 @@ class LabelCostsTest {
     void makesNoRowsWhenNoLabelIsConfigured() {
         LabelCosts none = new LabelCosts(CostModelConfig.defaults().withStepSeconds(3600));
         assertThat(none.labelDays(gold(GoldTable.CONTAINER_HOUR), gold(GoldTable.NAMESPACE_DAY),
-                lake.readAll(BronzeTable.OBJECT_LABELS).orElseThrow()).count()).isZero();
+                bronze(BronzeTable.OBJECT_LABELS), bronze(BronzeTable.GPU), bronze(BronzeTable.CONTAINER_RESOURCE), DAY)
+                .count()).isZero();
     }
 
     private Dataset<Row> gold(GoldTable table) {
+        return lake.read(table, "c1", DAY).orElseThrow();
+    }
+
+    private Dataset<Row> bronze(BronzeTable table) {
         return lake.read(table, "c1", DAY).orElseThrow();
     }
 

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,12 +19,10 @@ import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
-import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.costmodel.testing.FixtureLake;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.testing.OpenMetricsFixture;
-import io.costlake.ingest.testing.TestSpark;
 
 /**
  * Where a node's and a volume's price comes from: spot nodes by the spot price of their type, OpenCost's
@@ -58,7 +54,6 @@ class NodePricingRulesTest {
 
     @BeforeAll
     void ingestAndAttribute() {
-        SparkSession spark = TestSpark.session();
         Path file = OpenMetricsFixture.day(DAY, 3600, "c1")
                 .namespace("shop", "team-shop").namespace("ml", "team-ml")
                 .node("n-od", "cpu8", 8, 32, 0)
@@ -95,14 +90,12 @@ class NodePricingRulesTest {
                 .volume("pv-book", 100, "gp3", "shop", "cache")
                 .volume("pv-default", 73, "standard", null, null)
                 .writeTo(dir.resolve("day.om"));
-        Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        new BronzeIngest(lake).ingest(source.read(source.files(file.toString(), DAY)), DAY, "default");
+        Lake lake = FixtureLake.ingest(file, DAY, dir.resolve("lake"));
         result = new CostAttribution(lake, PRICES, CostModelConfig.defaults().withStepSeconds(3600))
                 .attribute(List.of("c1"), DAY);
-        nodes = rowsBy(lake, GoldTable.NODE_DAY, "node");
-        volumes = rowsBy(lake, GoldTable.VOLUME_DAY, "persistentvolume");
-        namespaces = rowsBy(lake, GoldTable.NAMESPACE_DAY, "namespace");
+        nodes = FixtureLake.rowsBy(lake, GoldTable.NODE_DAY, "c1", DAY, "node");
+        volumes = FixtureLake.rowsBy(lake, GoldTable.VOLUME_DAY, "c1", DAY, "persistentvolume");
+        namespaces = FixtureLake.rowsBy(lake, GoldTable.NAMESPACE_DAY, "c1", DAY, "namespace");
     }
 
     @Test
@@ -190,13 +183,5 @@ class NodePricingRulesTest {
         assertThat(row.<String>getAs("price_source")).as("%s price source", volume).isEqualTo(priceSource);
         assertThat(row.<Double>getAs("gib_month_rate")).as("%s rate", volume).isCloseTo(gibMonthRate, within(EXACT));
         assertThat(row.<Double>getAs("storage_cost")).as("%s cost", volume).isCloseTo(cost, within(EXACT));
-    }
-
-    private static Map<String, Row> rowsBy(Lake lake, GoldTable table, String key) {
-        Map<String, Row> rows = new HashMap<>();
-        for (Row row : lake.read(table, "c1", DAY).orElseThrow().collectAsList()) {
-            rows.put(row.getAs(key), row);
-        }
-        return rows;
     }
 }
