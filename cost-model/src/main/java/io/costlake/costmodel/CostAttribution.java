@@ -34,6 +34,7 @@ import io.costlake.costmodel.allocation.ContainerAllocation;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
 import io.costlake.costmodel.audit.ConservationViolation;
+import io.costlake.costmodel.labels.LabelCosts;
 import io.costlake.costmodel.pricing.NodeRates;
 import io.costlake.costmodel.storage.VolumeCosts;
 import io.costlake.ingest.bronze.BronzeTable;
@@ -84,7 +85,8 @@ public final class CostAttribution {
             cached.add(nodeDay);
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
                             bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
-                            bronze(BronzeTable.PVC_INFO, clusters, day))
+                            bronze(BronzeTable.PVC_INFO, clusters, day),
+                            bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
             Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
@@ -97,7 +99,11 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.VOLUME_DAY, volumes),
                     new Lake.Replacement(GoldTable.NAMESPACE_DAY, namespaceDay),
                     new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
-                    new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay))));
+                    new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
+                    new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
+                            namespaceDay, bronze(BronzeTable.OBJECT_LABELS, clusters, day),
+                            bronze(BronzeTable.GPU, clusters, day),
+                            bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day), day))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));
@@ -176,7 +182,7 @@ public final class CostAttribution {
                 .select("cluster", "day", "node", "instance_type", "gpu_model", "price_source", "cpu_cores", "ram_gib",
                         "gpus", "hours", "hourly_price", "cpu_rate", "ram_rate", "gpu_rate", "cpu_cost", "ram_cost",
                         "gpu_cost", "total_cost", "cpu_alloc_cost", "ram_alloc_cost", "gpu_alloc_cost",
-                        "cpu_idle_cost", "ram_idle_cost", "gpu_idle_cost", "idle_cost");
+                        "cpu_idle_cost", "ram_idle_cost", "gpu_idle_cost", "idle_cost", "capacity_type");
     }
 
     /**

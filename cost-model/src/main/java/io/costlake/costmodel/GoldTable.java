@@ -10,6 +10,7 @@ public enum GoldTable implements LakeTable {
     WORKLOAD_DAY("gold", "workload_cost_daily"),
     COST_POOL_DAY("gold", "cost_pool_daily"),
     VOLUME_DAY("gold", "storage_cost_daily"),
+    LABEL_DAY("gold", "label_cost_daily"),
     AUDIT("gold", "conservation_audit");
 
     private final String layer;

@@ -119,7 +119,8 @@ public class CostlakeApplication {
         }
         try {
             return new CostModelConfig(model.getStepSeconds(), model.isShareIdle(), model.getSharedNamespaces(),
-                    weighting.equals("cost"), model.getCostPoolLabel(), model.getCostPools());
+                    weighting.equals("cost"), model.getCostPoolLabel(), model.getCostPools(),
+                    model.getAggregateLabels());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("costlake.model: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.costlake.jobs;
 
 import static io.costlake.db.generated.Tables.COST_RUN;
+import static io.costlake.db.generated.Tables.LABEL_COST_DAILY;
 import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
 import static io.costlake.db.generated.Tables.QUARANTINED_INPUT;
@@ -69,6 +70,7 @@ class NightlyRunEndToEndTest {
         db = costSchema.dsl();
         metrics = OpenMetricsFixture.day(DAY, 3600, "c1")
                 .namespace("shop", "team-shop").namespace("batch", "team-data")
+                .namespaceLabels("shop", "label_team", "web-team")
                 .node("n1", "cpu8", 8, 32, 0)
                 .container("shop", "web-7f9c4-aaaaa", "n1", 2, 1, 4, 6)
                 .container("batch", "job-1", "n1", 1, 3, 8, 2)
@@ -83,6 +85,7 @@ class NightlyRunEndToEndTest {
                 costlake:
                   model:
                     step-seconds: 3600
+                    aggregate-labels: [team]
                 """);
     }
 
@@ -97,6 +100,13 @@ class NightlyRunEndToEndTest {
         BigDecimal nodes = db.select(org.jooq.impl.DSL.sum(NODE_COST_DAILY.TOTAL_COST)).from(NODE_COST_DAILY)
                 .where(NODE_COST_DAILY.DAY.eq(DAY)).fetchOne(0, BigDecimal.class);
         assertThat(nodes).isEqualByComparingTo("19.20");
+        // By label team: shop's namespace label web-team, batch has none.
+        assertThat(db.select(LABEL_COST_DAILY.LABEL_VALUE, LABEL_COST_DAILY.TOTAL_COST).from(LABEL_COST_DAILY)
+                .where(LABEL_COST_DAILY.DAY.eq(DAY).and(LABEL_COST_DAILY.LABEL_KEY.eq("team")))
+                .fetchMap(LABEL_COST_DAILY.LABEL_VALUE, LABEL_COST_DAILY.TOTAL_COST)).isEqualTo(Map.of(
+                        "web-team", new BigDecimal("4.320000"),
+                        "__unlabelled__", new BigDecimal("6.240000"),
+                        "__idle__", new BigDecimal("8.640000")));
 
         Record run = db.selectFrom(COST_RUN).where(COST_RUN.DAY.eq(DAY)).orderBy(COST_RUN.RUN_ID.desc()).limit(1)
                 .fetchOne();

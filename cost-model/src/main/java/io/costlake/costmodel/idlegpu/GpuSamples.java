@@ -40,7 +40,7 @@ import io.costlake.costmodel.pricing.NodeRates;
  * which GPU is whose: those samples are <em>unresolved</em>, never reported as idle nor as unallocated, so
  * a finding never names a pod that may not hold the GPU.
  */
-final class GpuSamples {
+public final class GpuSamples {
     static final String GR_ENGINE_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE";
     static final String GPU_UTIL = "DCGM_FI_DEV_GPU_UTIL";
     static final String FB_USED = "DCGM_FI_DEV_FB_USED";
@@ -49,7 +49,7 @@ final class GpuSamples {
 
     private final IdleGpuConfig config;
 
-    GpuSamples(IdleGpuConfig config) {
+    public GpuSamples(IdleGpuConfig config) {
         this.config = requireNonNull(config, "config is null");
     }
 
@@ -61,7 +61,7 @@ final class GpuSamples {
      * @param gpu bronze gpu rows of the day
      * @param resources bronze container_resource rows of the day
      */
-    Dataset<Row> bind(Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
+    public Dataset<Row> bind(Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         Column metric = col("metric");
         Dataset<Row> samples = gpu

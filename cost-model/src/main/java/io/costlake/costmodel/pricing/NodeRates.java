@@ -31,14 +31,25 @@ import io.costlake.costmodel.JoinKeys;
 import io.costlake.ingest.pricing.PriceBook;
 
 /**
- * Per node and day: capacity, hourly price and the unit rates it splits into (DESIGN §4).
+ * Per node and day: capacity, capacity type (spot or on-demand), hourly price and the unit rates it splits
+ * into (DESIGN §4).
  *
- * <p>When the node's hourly price P is known (its instance type is in the price book, or OpenCost's
- * {@code node_total_hourly_cost} is scraped) the GPU part is {@code gpus × gpuHour(model)}, capped at P,
- * and the rest is split between CPU and RAM in proportion to their default-rate values. Otherwise the
- * default rates apply and P follows from them. Physical GPUs are the {@code nvidia.com/gpu.count} node
- * label when present (time-slicing and MIG advertise slices, not GPUs), else the {@code nvidia_com_gpu}
- * capacity, else the MIG slices' total in sevenths.
+ * <p>Where the price comes from, first match wins ({@code price_source}):
+ * <ol>
+ *   <li>{@code opencost}: OpenCost runs beside and exports the node's own prices, which know its discounts,
+ *       spot market and custom pricing. With {@code node_cpu_hourly_cost} (per core) and
+ *       {@code node_ram_hourly_cost} (per GiB), and {@code node_gpu_hourly_cost} (per GPU) on a GPU node,
+ *       those are the rates as OpenCost split them; else {@code node_total_hourly_cost} is the price P.</li>
+ *   <li>{@code price_book_spot}: a spot node whose instance type has a {@code spotHourly} price.</li>
+ *   <li>{@code price_book}: the instance type's {@code hourly} price (also for a spot node of a type without
+ *       a spot price: its {@code capacity_type} says spot, its source says it was priced on-demand).</li>
+ *   <li>{@code default_rates}: the default unit rates.</li>
+ * </ol>
+ * A known price P is split as follows: the GPU part is {@code gpus × gpuHour(model)}, capped at P, and the
+ * rest is split between CPU and RAM in proportion to their default-rate values. Without a price the default
+ * rates apply and P follows from them. Averages over the day are taken of the OpenCost metrics. Physical
+ * GPUs are the {@code nvidia.com/gpu.count} node label when present (time-slicing and MIG advertise slices,
+ * not GPUs), else the {@code nvidia_com_gpu} capacity, else the MIG slices' total in sevenths.
  */
 public final class NodeRates {
     public static final double GIB = 1024.0 * 1024.0 * 1024.0;
@@ -55,7 +66,7 @@ public final class NodeRates {
 
     /**
      * Columns: cluster, day, node, instance_type, gpu_model, cpu_cores, ram_gib, gpus, gpu_replicas,
-     * hourly_price, price_source, cpu_rate, ram_rate, gpu_rate.
+     * hourly_price, price_source, cpu_rate, ram_rate, gpu_rate, capacity_type.
      *
      * @param capacity bronze node_capacity rows
      * @param nodeLabels bronze object_labels rows of kind node
@@ -80,13 +91,17 @@ public final class NodeRates {
                 max_by(col("labels").getItem("label_node_kubernetes_io_instance_type"), col("ts")).as("instance_type"),
                 max_by(col("labels").getItem("label_nvidia_com_gpu_count"), col("ts")).cast("double")
                         .as("label_gpu_count"),
-                max_by(col("labels").getItem("label_nvidia_com_gpu_product"), col("ts")).as("label_gpu_product"));
+                max_by(col("labels").getItem("label_nvidia_com_gpu_product"), col("ts")).as("label_gpu_product"),
+                max_by(CapacityType.of(col("labels")), col("ts")).as("capacity_type"));
         Dataset<Row> models = gpuSamples.where(col("model").isNotNull())
                 .groupBy("cluster", "node").agg(first(col("model"), true).as("dcgm_model"));
         Dataset<Row> openCost = openCostPrices.where(col("node").isNotNull())
                 .groupBy("cluster", "node").agg(
                         avg(when(col("metric").equalTo("node_total_hourly_cost"), col("value")))
-                                .as("opencost_hourly"));
+                                .as("opencost_hourly"),
+                        avg(when(col("metric").equalTo("node_cpu_hourly_cost"), col("value"))).as("opencost_cpu_rate"),
+                        avg(when(col("metric").equalTo("node_ram_hourly_cost"), col("value"))).as("opencost_ram_rate"),
+                        avg(when(col("metric").equalTo("node_gpu_hourly_cost"), col("value"))).as("opencost_gpu_rate"));
 
         Dataset<Row> nodes = caps
                 .join(migPerSample, JoinKeys.of("cluster", "day", "node"), "left")
@@ -102,7 +117,8 @@ public final class NodeRates {
                         greatest(lit(1.0), col("gpu_shared_capacity").divide(col("gpus")))).otherwise(lit(1.0)))
                 .withColumn("gpu_model", coalesce(col("dcgm_model"), col("label_gpu_product")))
                 .withColumn("cpu_cores", coalesce(col("cpu_cores"), lit(0.0)))
-                .withColumn("ram_gib", coalesce(col("ram_gib"), lit(0.0)));
+                .withColumn("ram_gib", coalesce(col("ram_gib"), lit(0.0)))
+                .withColumn("capacity_type", coalesce(col("capacity_type"), lit(CapacityType.ON_DEMAND)));
 
         PriceBook.DefaultRates defaults = prices.defaults();
         Dataset<Row> priced = nodes
@@ -110,10 +126,20 @@ public final class NodeRates {
                         JoinKeys.of("instance_type"), "left")
                 .join(broadcast(priceTable(prices.gpuModelHourly(), "gpu_model", "model_gpu_hourly")),
                         JoinKeys.of("gpu_model"), "left")
+                .join(broadcast(priceTable(prices.instanceTypeSpotHourly(), "instance_type", "book_spot_hourly")),
+                        JoinKeys.of("instance_type"), "left")
                 .withColumn("gpu_hour", coalesce(col("model_gpu_hourly"), lit(defaults.gpuHour())))
-                .withColumn("known_price", coalesce(col("book_hourly"), col("opencost_hourly")))
-                .withColumn("price_source", when(col("book_hourly").isNotNull(), lit("price_book"))
-                        .when(col("opencost_hourly").isNotNull(), lit("opencost"))
+                .withColumn("opencost_rates", col("opencost_cpu_rate").isNotNull()
+                        .and(col("opencost_ram_rate").isNotNull())
+                        .and(col("opencost_gpu_rate").isNotNull().or(col("gpus").equalTo(0))))
+                .withColumn("spot_hourly", when(col("capacity_type").equalTo(CapacityType.SPOT),
+                        col("book_spot_hourly")))
+                .withColumn("known_price", when(col("opencost_rates"), lit(null).cast("double"))
+                        .otherwise(coalesce(col("opencost_hourly"), col("spot_hourly"), col("book_hourly"))))
+                .withColumn("price_source", when(col("opencost_rates").or(col("opencost_hourly").isNotNull()),
+                                lit("opencost"))
+                        .when(col("spot_hourly").isNotNull(), lit("price_book_spot"))
+                        .when(col("book_hourly").isNotNull(), lit("price_book"))
                         .otherwise(lit("default_rates")));
 
         Column cpuWeight = col("cpu_cores").multiply(defaults.cpuCoreHour());
@@ -123,22 +149,26 @@ public final class NodeRates {
         Column cpuRamWeight = cpuWeight.plus(ramWeight);
         return priced
                 .withColumn("gpu_part", gpuPart)
-                .withColumn("cpu_rate", when(col("known_price").isNull(), lit(defaults.cpuCoreHour()))
+                .withColumn("cpu_rate", when(col("opencost_rates"), col("opencost_cpu_rate"))
+                        .when(col("known_price").isNull(), lit(defaults.cpuCoreHour()))
                         .when(col("cpu_cores").gt(0).and(cpuRamWeight.gt(0)),
                                 rest.multiply(cpuWeight).divide(cpuRamWeight).divide(col("cpu_cores")))
                         .otherwise(lit(0.0)))
-                .withColumn("ram_rate", when(col("known_price").isNull(), lit(defaults.ramGiBHour()))
+                .withColumn("ram_rate", when(col("opencost_rates"), col("opencost_ram_rate"))
+                        .when(col("known_price").isNull(), lit(defaults.ramGiBHour()))
                         .when(col("ram_gib").gt(0).and(cpuRamWeight.gt(0)),
                                 rest.multiply(ramWeight).divide(cpuRamWeight).divide(col("ram_gib")))
                         .otherwise(lit(0.0)))
-                .withColumn("gpu_rate", when(col("known_price").isNull(), col("gpu_hour"))
+                .withColumn("gpu_rate", when(col("opencost_rates"), coalesce(col("opencost_gpu_rate"), lit(0.0)))
+                        .when(col("known_price").isNull(), col("gpu_hour"))
                         .when(col("gpus").gt(0), col("gpu_part").divide(col("gpus")))
                         .otherwise(lit(0.0)))
                 .withColumn("hourly_price", col("cpu_cores").multiply(col("cpu_rate"))
                         .plus(col("ram_gib").multiply(col("ram_rate")))
                         .plus(col("gpus").multiply(col("gpu_rate"))))
                 .select("cluster", "day", "node", "instance_type", "gpu_model", "cpu_cores", "ram_gib", "gpus",
-                        "gpu_replicas", "hourly_price", "price_source", "cpu_rate", "ram_rate", "gpu_rate");
+                        "gpu_replicas", "hourly_price", "price_source", "cpu_rate", "ram_rate", "gpu_rate",
+                        "capacity_type");
     }
 
     private Dataset<Row> priceTable(Map<String, Double> entries, String keyColumn, String priceColumn) {

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,10 @@ import io.costlake.ingest.pricing.PriceBook;
 
 /**
  * Persistent volume cost per day (DESIGN §4): {@code GiB × storage rate / 730} per hour for every interval
- * the volume exists, priced by its storage class, charged to the namespace of the claim bound to it, else
- * to {@code __unmounted__}.
+ * the volume exists, charged to the namespace of the claim bound to it, else to {@code __unmounted__}. The
+ * rate ({@code price_source}) is OpenCost's {@code pv_hourly_cost} of the volume ($ per GiB-hour, × 730)
+ * when OpenCost runs beside ({@code opencost}), else the price of its storage class ({@code price_book}),
+ * else the default ({@code default_rates}).
  */
 public final class VolumeCosts {
     /** Hours in a month as cloud providers bill storage (8760 / 12). */
@@ -47,9 +50,12 @@ public final class VolumeCosts {
 
     /**
      * Columns: cluster, day, persistentvolume, storageclass, namespace, persistentvolumeclaim, gib, hours,
-     * gib_month_rate, storage_cost.
+     * gib_month_rate, storage_cost, price_source.
+     *
+     * @param openCostPrices bronze opencost_price rows (only {@code pv_hourly_cost} is used here)
      */
-    public Dataset<Row> costs(Dataset<Row> pvCapacity, Dataset<Row> pvInfo, Dataset<Row> pvcInfo) {
+    public Dataset<Row> costs(Dataset<Row> pvCapacity, Dataset<Row> pvInfo, Dataset<Row> pvcInfo,
+            Dataset<Row> openCostPrices) {
         int step = config.stepSeconds();
         double hours = config.sampleHours();
         Dataset<Row> perInterval = pvCapacity.where(col("persistentvolume").isNotNull())
@@ -66,18 +72,26 @@ public final class VolumeCosts {
                 .agg(max_by(col("namespace"), col("ts")).as("claim_namespace"),
                         max_by(col("persistentvolumeclaim"), col("ts")).as("persistentvolumeclaim"),
                         max_by(col("storageclass"), col("ts")).as("pvc_storageclass"));
+        Dataset<Row> openCost = openCostPrices
+                .where(col("metric").equalTo("pv_hourly_cost").and(col("persistentvolume").isNotNull()))
+                .groupBy("cluster", "persistentvolume")
+                .agg(avg("value").multiply(HOURS_PER_MONTH).as("opencost_gib_month"));
         return volumes
                 .join(classes, JoinKeys.of("cluster", "persistentvolume"), "left")
+                .join(openCost, JoinKeys.of("cluster", "persistentvolume"), "left")
                 .join(claims, JoinKeys.of("cluster", "persistentvolume"), "left")
                 .withColumn("storageclass", coalesce(col("pv_storageclass"), col("pvc_storageclass")))
                 .join(broadcast(classPrices()), JoinKeys.of("storageclass"), "left")
-                .withColumn("gib_month_rate", coalesce(col("class_gib_month"),
+                .withColumn("gib_month_rate", coalesce(col("opencost_gib_month"), col("class_gib_month"),
                         lit(prices.defaults().storageGiBMonth())))
+                .withColumn("price_source", when(col("opencost_gib_month").isNotNull(), lit("opencost"))
+                        .when(col("class_gib_month").isNotNull(), lit("price_book"))
+                        .otherwise(lit("default_rates")))
                 .withColumn("namespace", coalesce(col("claim_namespace"), lit(CostModelConfig.UNMOUNTED)))
                 .withColumn("gib", col("gib_hours").divide(col("hours")))
                 .withColumn("storage_cost", col("gib_hours").multiply(col("gib_month_rate")).divide(HOURS_PER_MONTH))
                 .select("cluster", "day", "persistentvolume", "storageclass", "namespace", "persistentvolumeclaim",
-                        "gib", "hours", "gib_month_rate", "storage_cost");
+                        "gib", "hours", "gib_month_rate", "storage_cost", "price_source");
     }
 
     private Dataset<Row> classPrices() {

@@ -4,6 +4,7 @@ import static io.costlake.db.generated.Tables.CONTAINER_COST_HOURLY;
 import static io.costlake.db.generated.Tables.COST_POOL_DAILY;
 import static io.costlake.db.generated.Tables.GPU_UNALLOCATED_DAILY;
 import static io.costlake.db.generated.Tables.IDLE_GPU_EPISODE;
+import static io.costlake.db.generated.Tables.LABEL_COST_DAILY;
 import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
 import static io.costlake.db.generated.Tables.QUARANTINED_INPUT;
@@ -20,6 +21,7 @@ public enum ResultTable {
     NODE_COST(NODE_COST_DAILY),
     COST_POOL(COST_POOL_DAILY),
     STORAGE_COST(STORAGE_COST_DAILY),
+    LABEL_COST(LABEL_COST_DAILY),
     QUARANTINE(QUARANTINED_INPUT),
     GPU_UNALLOCATED(GPU_UNALLOCATED_DAILY),
     /**

@@ -7,15 +7,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * List prices (DESIGN §2.2): default unit rates, hourly prices of instance types, per-GPU-model hourly
- * prices and per-storage-class monthly prices. The defaults are OpenCost's.
+ * List prices (DESIGN §2.2): default unit rates, on-demand and spot hourly prices of instance types,
+ * per-GPU-model hourly prices and per-storage-class monthly prices. The defaults are OpenCost's.
+ *
+ * <p>An instance type may have an on-demand price, a spot price, or both: a spot (preemptible) node is
+ * priced by the spot price of its type when there is one, else by the on-demand price.
  */
 public record PriceBook(
         String currency,
         DefaultRates defaults,
         Map<String, Double> instanceTypeHourly,
         Map<String, Double> gpuModelHourly,
-        Map<String, Double> storageClassGiBMonth) implements Serializable {
+        Map<String, Double> storageClassGiBMonth,
+        Map<String, Double> instanceTypeSpotHourly) implements Serializable {
 
     public static final DefaultRates OPENCOST_DEFAULTS = new DefaultRates(0.031611, 0.004237, 0.95, 0.04);
 
@@ -25,6 +29,18 @@ public record PriceBook(
         instanceTypeHourly = Map.copyOf(requireNonNull(instanceTypeHourly, "instanceTypeHourly is null"));
         gpuModelHourly = Map.copyOf(requireNonNull(gpuModelHourly, "gpuModelHourly is null"));
         storageClassGiBMonth = Map.copyOf(requireNonNull(storageClassGiBMonth, "storageClassGiBMonth is null"));
+        instanceTypeSpotHourly = Map.copyOf(requireNonNull(instanceTypeSpotHourly, "instanceTypeSpotHourly is null"));
+    }
+
+    /** A price book without spot prices. */
+    public PriceBook(String currency, DefaultRates defaults, Map<String, Double> instanceTypeHourly,
+            Map<String, Double> gpuModelHourly, Map<String, Double> storageClassGiBMonth) {
+        this(currency, defaults, instanceTypeHourly, gpuModelHourly, storageClassGiBMonth, Map.of());
+    }
+
+    /** The same price book with these spot prices per instance type. */
+    public PriceBook withSpotHourly(Map<String, Double> spotHourly) {
+        return new PriceBook(currency, defaults, instanceTypeHourly, gpuModelHourly, storageClassGiBMonth, spotHourly);
     }
 
     public static PriceBook openCostDefaults() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +21,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public final class PriceBookReader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("currency", "defaults", "instanceTypes", "gpuModels",
             "storageClasses");
+    /** Keys of an instance type: its on-demand price, its spot (preemptible) price, or both. */
+    private static final List<String> INSTANCE_TYPE_KEYS = List.of("hourly", "spotHourly");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public PriceBook read(Path file) {
@@ -71,13 +74,20 @@ public final class PriceBookReader {
                     price(source, "defaults.gpuHour", node.get("gpuHour"), defaults.gpuHour()),
                     price(source, "defaults.storageGiBMonth", node.get("storageGiBMonth"), defaults.storageGiBMonth()));
         }
+        JsonNode instanceTypes = root.get("instanceTypes");
         return new PriceBook(currency, defaults,
-                entries(source, "instanceTypes", root.get("instanceTypes"), "hourly"),
-                entries(source, "gpuModels", root.get("gpuModels"), "hourly"),
-                entries(source, "storageClasses", root.get("storageClasses"), "gibMonth"));
+                entries(source, "instanceTypes", instanceTypes, "hourly", INSTANCE_TYPE_KEYS),
+                entries(source, "gpuModels", root.get("gpuModels"), "hourly", List.of("hourly")),
+                entries(source, "storageClasses", root.get("storageClasses"), "gibMonth", List.of("gibMonth")),
+                entries(source, "instanceTypes", instanceTypes, "spotHourly", INSTANCE_TYPE_KEYS));
     }
 
-    private static Map<String, Double> entries(String source, String section, JsonNode node, String priceKey) {
+    /**
+     * The {@code priceKey} price of every entry of a section that has one. Each entry must be a mapping of
+     * known keys holding at least one price; an entry without {@code priceKey} is left out.
+     */
+    private static Map<String, Double> entries(String source, String section, JsonNode node, String priceKey,
+            List<String> entryKeys) {
         Map<String, Double> prices = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return prices;
@@ -85,16 +95,19 @@ public final class PriceBookReader {
         object(source, section, node).fields().forEachRemaining(entry -> {
             String path = section + "." + entry.getKey();
             JsonNode value = object(source, path, entry.getValue());
-            if (!value.has(priceKey)) {
-                throw new PriceBookException(source + ": " + path + ": missing '" + priceKey + "'");
+            if (entryKeys.stream().noneMatch(value::has)) {
+                throw new PriceBookException(source + ": " + path + ": missing '" + String.join("' or '", entryKeys)
+                        + "'");
             }
             value.fieldNames().forEachRemaining(key -> {
-                if (!key.equals(priceKey)) {
+                if (!entryKeys.contains(key)) {
                     throw new PriceBookException(source + ": " + path + "." + key + ": unknown key (expected "
-                            + priceKey + ")");
+                            + String.join(", ", entryKeys) + ")");
                 }
             });
-            prices.put(entry.getKey(), price(source, path + "." + priceKey, value.get(priceKey), 0));
+            if (value.has(priceKey)) {
+                prices.put(entry.getKey(), price(source, path + "." + priceKey, value.get(priceKey), 0));
+            }
         });
         return prices;
     }

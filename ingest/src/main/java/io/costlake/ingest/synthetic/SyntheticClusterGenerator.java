@@ -39,6 +39,9 @@ import java.util.SplittableRandom;
  * blips inside idle hours, 1.5 % lost scrapes and one exporter outage of up to 10 minutes per node and day,
  * and on flavour-1 and -2 nodes the pod of GPU 2 moves to the spare GPU 3 mid-hour on some days.
  *
+ * <p>Extras on request ({@link SyntheticVariety}, none by default): spot node labels, lost kube-state-metrics
+ * and cAdvisor scrapes, more volumes, pod and namespace labels, OpenCost prices.
+ *
  * <p>Labels, one row per GPU (MIG instance) and hour: {@code cluster,node,gpu_uuid,hour,idle,mig_instance}.
  * {@code idle} is DESIGN §5 applied to the true state (before scrapes are lost): one pod held the GPU for
  * every sample interval of the hour, the hour's mean utilisation was below 5 %, and the hour belongs to a run
@@ -115,6 +118,9 @@ public final class SyntheticClusterGenerator {
         requireNonNull(out, "out is null");
         SplittableRandom random = new SplittableRandom(spec.seed());
         List<Node> nodes = nodes(spec);
+        VarietyWriter variety = new VarietyWriter(spec, nodes.stream().map(Node::name).toList(),
+                nodes.stream().map(Node::instanceType).toList(), nodes.stream().map(Node::gpus).toList(),
+                Arrays.stream(NAMESPACES).map(namespace -> namespace[0]).toArray(String[]::new));
         List<GpuUnit> units = units(spec, nodes, random);
         int stepsPerDay = 86_400 / spec.stepSeconds();
         // Per unit, across all days: the pod of each idle hour (null when the hour is not idle).
@@ -138,7 +144,7 @@ public final class SyntheticClusterGenerator {
                 Path file = metricsDir.resolve(day + ".om");
                 try (Writer writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
                         1 << 20)) {
-                    samples += writeDay(spec, day, nodes, pods, units, dayRandom.split(), writer);
+                    samples += writeDay(spec, day, nodes, pods, units, dayRandom.split(), variety, writer);
                     writer.write("# EOF\n");
                 }
             }
@@ -437,7 +443,7 @@ public final class SyntheticClusterGenerator {
     }
 
     private static long writeDay(SyntheticClusterSpec spec, LocalDate day, List<Node> nodes, List<Pod> pods,
-            List<GpuUnit> units, SplittableRandom random, Writer out) throws IOException {
+            List<GpuUnit> units, SplittableRandom random, VarietyWriter variety, Writer out) throws IOException {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         int step = spec.stepSeconds();
         int stepsPerDay = 86_400 / step;
@@ -455,21 +461,25 @@ public final class SyntheticClusterGenerator {
         }
         long samples = 0;
         StringBuilder line = new StringBuilder(256);
+        List<String> nodeNames = nodes.stream().map(Node::name).toList();
         for (int s = 0; s < stepsPerDay; s++) {
             String ts = Long.toString(dayStart + (long) s * step);
-            for (String[] namespace : NAMESPACES) {
-                samples += emit(out, line, "kube_namespace_labels", ts, 1, "cluster", cluster, "namespace",
-                        namespace[0], "label_cost_pool", namespace[1]);
+            variety.nextSample(nodeNames);
+            for (int n = 0; n < NAMESPACES.length; n++) {
+                String[] namespace = NAMESPACES[n];
+                samples += variety.emit(out, line, "kube_namespace_labels", ts, 1, variety.namespaceLabels(n,
+                        namespace[1], "cluster", cluster, "namespace", namespace[0], "label_cost_pool", namespace[1]));
             }
             for (Node node : nodes) {
-                samples += emit(out, line, "kube_node_labels", ts, 1, "cluster", cluster, "node", node.name(),
+                samples += variety.emit(out, line, "kube_node_labels", ts, 1, variety.nodeLabels(node.name(),
+                        "cluster", cluster, "node", node.name(),
                         "label_node_kubernetes_io_instance_type", node.instanceType(),
-                        "label_nvidia_com_gpu_count", Integer.toString(node.gpus()));
-                samples += emit(out, line, "kube_node_status_capacity", ts, node.cores(), "cluster", cluster, "node",
-                        node.name(), "resource", "cpu", "unit", "core");
-                samples += emit(out, line, "kube_node_status_capacity", ts, node.memoryBytes(), "cluster", cluster,
-                        "node", node.name(), "resource", "memory", "unit", "byte");
-                if (node.gpus() > 0) {
+                        "label_nvidia_com_gpu_count", Integer.toString(node.gpus())));
+                samples += variety.emit(out, line, "kube_node_status_capacity", ts, node.cores(), "cluster", cluster,
+                        "node", node.name(), "resource", "cpu", "unit", "core");
+                samples += variety.emit(out, line, "kube_node_status_capacity", ts, node.memoryBytes(), "cluster",
+                        cluster, "node", node.name(), "resource", "memory", "unit", "byte");
+                if (node.gpus() > 0 && !variety.kubeStateLost()) {
                     samples += emitCapacity(out, line, cluster, ts, node);
                 }
             }
@@ -483,24 +493,25 @@ public final class SyntheticClusterGenerator {
                 double cpuUsage = pod.cpuRequest() * pod.cpuUseFraction() * noise;
                 cpuCounters[p] += cpuUsage * step;
                 long memory = (long) (pod.memoryRequest() * pod.memUseFraction() * (0.95 + random.nextDouble() * 0.1));
-                samples += emit(out, line, "kube_pod_info", ts, 1, "cluster", cluster, "namespace", pod.namespace(),
-                        "pod", pod.name(), "node", node, "created_by_kind", pod.ownerKind(), "created_by_name",
-                        pod.owner());
-                samples += emit(out, line, "kube_pod_container_resource_requests", ts, pod.cpuRequest(), "cluster",
-                        cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node", node,
-                        "resource", "cpu", "unit", "core");
-                samples += emit(out, line, "kube_pod_container_resource_requests", ts, pod.memoryRequest(), "cluster",
-                        cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node", node,
-                        "resource", "memory", "unit", "byte");
-                samples += emit(out, line, "container_cpu_usage_seconds_total", ts, cpuCounters[p] + dayIndex * 1000,
-                        "cluster", cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app",
-                        "node", node);
-                samples += emit(out, line, "container_memory_working_set_bytes", ts, memory, "cluster", cluster,
+                samples += variety.emitPodLabels(out, line, ts, pod.namespace(), pod.name(), pod.owner());
+                samples += variety.emit(out, line, "kube_pod_info", ts, 1, "cluster", cluster, "namespace",
+                        pod.namespace(), "pod", pod.name(), "node", node, "created_by_kind", pod.ownerKind(),
+                        "created_by_name", pod.owner());
+                samples += variety.emit(out, line, "kube_pod_container_resource_requests", ts, pod.cpuRequest(),
+                        "cluster", cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node",
+                        node, "resource", "cpu", "unit", "core");
+                samples += variety.emit(out, line, "kube_pod_container_resource_requests", ts, pod.memoryRequest(),
+                        "cluster", cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node",
+                        node, "resource", "memory", "unit", "byte");
+                samples += variety.emit(out, line, "container_cpu_usage_seconds_total", ts,
+                        cpuCounters[p] + dayIndex * 1000, "cluster", cluster, "namespace", pod.namespace(), "pod",
+                        pod.name(), "container", "app", "node", node);
+                samples += variety.emit(out, line, "container_memory_working_set_bytes", ts, memory, "cluster", cluster,
                         "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node", node);
                 if (pod.gpuResource() != null) {
-                    samples += emit(out, line, "kube_pod_container_resource_requests", ts, pod.gpuCount(), "cluster",
-                            cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app", "node", node,
-                            "resource", pod.gpuResource(), "unit", "integer");
+                    samples += variety.emit(out, line, "kube_pod_container_resource_requests", ts, pod.gpuCount(),
+                            "cluster", cluster, "namespace", pod.namespace(), "pod", pod.name(), "container", "app",
+                            "node", node, "resource", pod.gpuResource(), "unit", "integer");
                 }
             }
             Map<String, Pod> byName = new LinkedHashMap<>();
@@ -530,17 +541,18 @@ public final class SyntheticClusterGenerator {
                 }
             }
             // Storage: one volume bound to a PVC in data-pipeline, one released and unmounted.
-            samples += emit(out, line, "kube_persistentvolumeclaim_info", ts, 1, "cluster", cluster, "namespace",
-                    "data-pipeline", "persistentvolumeclaim", "warehouse-data", "volumename", "pvc-0a1b2c",
+            samples += variety.emit(out, line, "kube_persistentvolumeclaim_info", ts, 1, "cluster", cluster,
+                    "namespace", "data-pipeline", "persistentvolumeclaim", "warehouse-data", "volumename", "pvc-0a1b2c",
                     "storageclass", "gp3");
-            samples += emit(out, line, "kube_persistentvolume_capacity_bytes", ts, 500 * GIB, "cluster", cluster,
-                    "persistentvolume", "pvc-0a1b2c");
-            samples += emit(out, line, "kube_persistentvolume_info", ts, 1, "cluster", cluster, "persistentvolume",
-                    "pvc-0a1b2c", "storageclass", "gp3");
-            samples += emit(out, line, "kube_persistentvolume_capacity_bytes", ts, 100 * GIB, "cluster", cluster,
-                    "persistentvolume", "pvc-orphan-9f8e");
-            samples += emit(out, line, "kube_persistentvolume_info", ts, 1, "cluster", cluster, "persistentvolume",
-                    "pvc-orphan-9f8e", "storageclass", "gp3");
+            samples += variety.emit(out, line, "kube_persistentvolume_capacity_bytes", ts, 500 * GIB, "cluster",
+                    cluster, "persistentvolume", "pvc-0a1b2c");
+            samples += variety.emit(out, line, "kube_persistentvolume_info", ts, 1, "cluster", cluster,
+                    "persistentvolume", "pvc-0a1b2c", "storageclass", "gp3");
+            samples += variety.emit(out, line, "kube_persistentvolume_capacity_bytes", ts, 100 * GIB, "cluster",
+                    cluster, "persistentvolume", "pvc-orphan-9f8e");
+            samples += variety.emit(out, line, "kube_persistentvolume_info", ts, 1, "cluster", cluster,
+                    "persistentvolume", "pvc-orphan-9f8e", "storageclass", "gp3");
+            samples += variety.emitExtras(out, line, ts);
         }
         return samples;
     }
@@ -592,7 +604,7 @@ public final class SyntheticClusterGenerator {
         return n;
     }
 
-    private static int emit(Writer out, StringBuilder line, String metric, String ts, double value, String... labels)
+    static int emit(Writer out, StringBuilder line, String metric, String ts, double value, String... labels)
             throws IOException {
         line.setLength(0);
         line.append(metric).append('{');

@@ -4,11 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
 
-/** What {@link SyntheticClusterGenerator} builds: cluster size, days, resolution and random seed. */
+/**
+ * What {@link SyntheticClusterGenerator} builds: cluster size, days, resolution, random seed and optional
+ * extras.
+ */
 public record SyntheticClusterSpec(
-        String cluster, int nodes, int pods, int gpus, int days, LocalDate firstDay, int stepSeconds, long seed) {
+        String cluster, int nodes, int pods, int gpus, int days, LocalDate firstDay, int stepSeconds, long seed,
+        SyntheticVariety variety) {
     public SyntheticClusterSpec {
         requireNonNull(cluster, "cluster is null");
+        requireNonNull(variety, "variety is null");
         requireNonNull(firstDay, "firstDay is null");
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be at least 1, got " + nodes);
@@ -25,5 +30,11 @@ public record SyntheticClusterSpec(
         if (gpus > 0 && nodes < 2) {
             throw new IllegalArgumentException("a cluster with GPUs needs at least 2 nodes (a CPU and a GPU node)");
         }
+    }
+
+    /** A cluster of the default shape, without extras. */
+    public SyntheticClusterSpec(String cluster, int nodes, int pods, int gpus, int days, LocalDate firstDay,
+            int stepSeconds, long seed) {
+        this(cluster, nodes, pods, gpus, days, firstDay, stepSeconds, seed, SyntheticVariety.NONE);
     }
 }

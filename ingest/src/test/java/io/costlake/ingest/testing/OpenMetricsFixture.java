@@ -29,6 +29,12 @@ public final class OpenMetricsFixture {
     private final List<ContainerSpec> containers = new ArrayList<>();
     private final List<String> extraLines = new ArrayList<>();
     private final List<VolumeSpec> volumes = new ArrayList<>();
+    private final Map<String, List<String>> nodeLabels = new LinkedHashMap<>();
+    private final Map<String, List<String>> namespaceLabels = new LinkedHashMap<>();
+    private final List<SeriesSpec> series = new ArrayList<>();
+
+    /** A gauge sampled with a constant value at every sample of the day. */
+    private record SeriesSpec(String metric, double value, String[] labels) {}
 
     private record NodeSpec(String name, String instanceType, double cores, double memoryGiB, int gpus,
             String gpuModel, int sharedReplicas) {}
@@ -98,6 +104,29 @@ public final class OpenMetricsFixture {
         return this;
     }
 
+    /** Extra labels of a node's {@code kube_node_labels} (names as exported: {@code label_...}). */
+    public OpenMetricsFixture nodeLabels(String node, String... namesAndValues) {
+        nodeLabels.computeIfAbsent(node, key -> new ArrayList<>()).addAll(List.of(namesAndValues));
+        return this;
+    }
+
+    /** Extra labels of a namespace's {@code kube_namespace_labels} (names as exported: {@code label_...}). */
+    public OpenMetricsFixture namespaceLabels(String namespace, String... namesAndValues) {
+        namespaceLabels.computeIfAbsent(namespace, key -> new ArrayList<>()).addAll(List.of(namesAndValues));
+        return this;
+    }
+
+    /** {@code kube_pod_labels} of a pod, all day (names as exported: {@code label_...}). */
+    public OpenMetricsFixture podLabels(String namespace, String pod, String... namesAndValues) {
+        return series("kube_pod_labels", 1, concat(new String[] {"namespace", namespace, "pod", pod}, namesAndValues));
+    }
+
+    /** Any gauge (e.g. OpenCost's {@code node_total_hourly_cost}) with a constant value all day. */
+    public OpenMetricsFixture series(String metric, double value, String... namesAndValues) {
+        series.add(new SeriesSpec(metric, value, namesAndValues.clone()));
+        return this;
+    }
+
     public OpenMetricsFixture rawLine(String line) {
         extraLines.add(line);
         return this;
@@ -111,16 +140,21 @@ public final class OpenMetricsFixture {
         for (int s = 0; s < samples; s++) {
             long ts = start + (long) s * stepSeconds;
             double hour = s * stepSeconds / 3600.0;
-            namespaces.forEach((namespace, pool) -> line(out, "kube_namespace_labels", 1, ts, "namespace", namespace,
-                    "label_cost_pool", pool));
+            namespaces.forEach((namespace, pool) -> line(out, "kube_namespace_labels", 1, ts,
+                    concat(new String[] {"namespace", namespace, "label_cost_pool", pool},
+                            namespaceLabels.getOrDefault(namespace, List.of()).toArray(String[]::new))));
+            for (SeriesSpec gauge : series) {
+                line(out, gauge.metric(), gauge.value(), ts, gauge.labels());
+            }
             for (NodeSpec node : nodes) {
+                String[] extra = nodeLabels.getOrDefault(node.name(), List.of()).toArray(String[]::new);
                 if (node.gpuModel() != null) {
-                    line(out, "kube_node_labels", 1, ts, "node", node.name(), "label_node_kubernetes_io_instance_type",
-                            node.instanceType(), "label_nvidia_com_gpu_product", node.gpuModel(),
-                            "label_nvidia_com_gpu_count", Integer.toString(node.gpus()));
+                    line(out, "kube_node_labels", 1, ts, concat(new String[] {"node", node.name(),
+                            "label_node_kubernetes_io_instance_type", node.instanceType(), "label_nvidia_com_gpu_product",
+                            node.gpuModel(), "label_nvidia_com_gpu_count", Integer.toString(node.gpus())}, extra));
                 } else {
-                    line(out, "kube_node_labels", 1, ts, "node", node.name(), "label_node_kubernetes_io_instance_type",
-                            node.instanceType());
+                    line(out, "kube_node_labels", 1, ts, concat(new String[] {"node", node.name(),
+                            "label_node_kubernetes_io_instance_type", node.instanceType()}, extra));
                 }
                 line(out, "kube_node_status_capacity", node.cores(), ts, "node", node.name(), "resource", "cpu",
                         "unit", "core");

@@ -311,6 +311,8 @@ public class CostlakeProperties {
         private String sharedWeighting = "cost";
         private String costPoolLabel = "cost-pool";
         private Map<String, String> costPools = new LinkedHashMap<>();
+        /** Pod labels (namespace label as fallback) to report costs by, e.g. team, app. */
+        private List<String> aggregateLabels = new ArrayList<>();
 
         public int getStepSeconds() {
             return stepSeconds;
@@ -358,6 +360,14 @@ public class CostlakeProperties {
 
         public void setCostPools(Map<String, String> costPools) {
             this.costPools = costPools;
+        }
+
+        public List<String> getAggregateLabels() {
+            return aggregateLabels;
+        }
+
+        public void setAggregateLabels(List<String> aggregateLabels) {
+            this.aggregateLabels = aggregateLabels;
         }
     }
 }

@@ -177,7 +177,8 @@ class NightlySteps {
                     GoldTable.WORKLOAD_DAY, ResultTable.WORKLOAD_COST,
                     GoldTable.NODE_DAY, ResultTable.NODE_COST,
                     GoldTable.COST_POOL_DAY, ResultTable.COST_POOL,
-                    GoldTable.VOLUME_DAY, ResultTable.STORAGE_COST).entrySet()) {
+                    GoldTable.VOLUME_DAY, ResultTable.STORAGE_COST,
+                    GoldTable.LABEL_DAY, ResultTable.LABEL_COST).entrySet()) {
                 results.add(GoldRows.of(lake, table.getKey(), table.getValue(), cluster, day));
             }
             results.add(GoldRows.of(lake, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));

@@ -4,6 +4,7 @@ import static io.costlake.db.generated.Tables.COST_POOL_DAILY;
 import static io.costlake.db.generated.Tables.COST_RUN;
 import static io.costlake.db.generated.Tables.GPU_UNALLOCATED_DAILY;
 import static io.costlake.db.generated.Tables.IDLE_GPU_EPISODE;
+import static io.costlake.db.generated.Tables.LABEL_COST_DAILY;
 import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
 import static io.costlake.db.generated.Tables.STORAGE_COST_DAILY;
@@ -73,6 +74,10 @@ public final class CsvReports {
                 daily(STORAGE_COST_DAILY, period, null, STORAGE_COST_DAILY.STORAGE_COST.desc(),
                         STORAGE_COST_DAILY.PERSISTENTVOLUME)));
         files.add(write(outDir.resolve("storage-per-tb-month_" + period.label() + ".csv"), storagePerTbMonth(period)));
+        // Costs by label (costlake.model.aggregate-labels) are not split by cost pool: with --pool, all of them.
+        files.add(write(outDir.resolve("label-costs_" + period.label() + ".csv"),
+                daily(LABEL_COST_DAILY, period, null, LABEL_COST_DAILY.LABEL_KEY.asc(),
+                        LABEL_COST_DAILY.TOTAL_COST.desc(), LABEL_COST_DAILY.LABEL_VALUE)));
         files.add(write(outDir.resolve("idle-gpu-findings_" + period.label() + ".csv"), idleGpuFindings(period)));
         files.add(write(outDir.resolve("gpu-unallocated_" + period.label() + ".csv"),
                 daily(GPU_UNALLOCATED_DAILY, period, null, GPU_UNALLOCATED_DAILY.UNALLOCATED_COST.desc(),
@@ -140,7 +145,7 @@ public final class CsvReports {
     }
 
     private ResultQuery<Record> daily(Table<?> table, ReportPeriod period, Field<String> poolField,
-            org.jooq.SortField<?> order, Field<?>... tieBreaks) {
+            org.jooq.SortField<?> order, org.jooq.OrderField<?>... tieBreaks) {
         Field<LocalDate> day = table.field("day", LocalDate.class);
         Field<String> cluster = table.field("cluster", String.class);
         Condition condition = day.between(period.from(), period.to())
@@ -155,9 +160,8 @@ public final class CsvReports {
             }
         }
         List<org.jooq.OrderField<?>> ordering = new ArrayList<>(List.of(day.asc(), cluster.asc(), order));
-        for (Field<?> tieBreak : tieBreaks) {
-            ordering.add(tieBreak.asc());
-        }
+        // A field sorts ascending; a tie-break may also be a descending sort field.
+        ordering.addAll(List.of(tieBreaks));
         return dsl.select(fields).from(table).where(condition).orderBy(ordering);
     }
 

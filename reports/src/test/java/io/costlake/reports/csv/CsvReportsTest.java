@@ -1,6 +1,7 @@
 package io.costlake.reports.csv;
 
 import static io.costlake.db.generated.Tables.GPU_UNALLOCATED_DAILY;
+import static io.costlake.db.generated.Tables.LABEL_COST_DAILY;
 import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.WORKLOAD_COST_DAILY;
 import static io.costlake.reports.fixture.TwoDayCluster.DAY_1;
@@ -66,6 +67,7 @@ class CsvReportsTest {
                 "node-costs_2026-11-01_2026-11-02.csv",
                 "storage-costs_2026-11-01_2026-11-02.csv",
                 "storage-per-tb-month_2026-11-01_2026-11-02.csv",
+                "label-costs_2026-11-01_2026-11-02.csv",
                 "idle-gpu-findings_2026-11-01_2026-11-02.csv",
                 "gpu-unallocated_2026-11-01_2026-11-02.csv",
                 "run-audit_2026-11-01_2026-11-02.csv");
@@ -88,6 +90,21 @@ class CsvReportsTest {
                         "2026-11-02 ml-training 120.000000", "2026-11-02 __idle__ 40.000000",
                         "2026-11-02 web 30.000000", "2026-11-02 数据平台 8.000000",
                         "2026-11-02 __unmounted__ 1.000000");
+    }
+
+    @Test
+    void labelCostsCsvHoldsEachLabelsValuesDayByDayCostliestFirst() throws IOException {
+        new CsvReports(schema).write(NOVEMBER_1_TO_2, out);
+
+        Path file = out.resolve("label-costs_2026-11-01_2026-11-02.csv");
+        assertCsvEqualsTable(file, LABEL_COST_DAILY, 8);
+        assertThat(parse(file)).extracting(r -> r.get("day") + " " + r.get("label_key") + "=" + r.get("label_value")
+                        + " " + r.get("total_cost") + " " + r.get("cpu_efficiency"))
+                .containsExactly(
+                        "2026-11-01 team=ml-team 117.000000 0.25", "2026-11-01 team=web-team 40.000000 0.5",
+                        "2026-11-01 team=__idle__ 33.000000 ", "2026-11-01 team=__unmounted__ 1.000000 ",
+                        "2026-11-02 team=ml-team 120.000000 0.25", "2026-11-02 team=__idle__ 40.000000 ",
+                        "2026-11-02 team=web-team 38.000000 0.5", "2026-11-02 team=__unmounted__ 1.000000 ");
     }
 
     @Test
@@ -160,7 +177,7 @@ class CsvReportsTest {
 
         List<Path> files = new CsvReports(schema).write(december, out);
 
-        assertThat(files).hasSize(9);
+        assertThat(files).hasSize(10);
         for (Path file : files) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             assertThat(lines).as(file.toString()).hasSize(1);
