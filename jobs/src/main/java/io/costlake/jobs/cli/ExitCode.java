@@ -1,9 +1,12 @@
 package io.costlake.jobs.cli;
 
+import org.springframework.boot.context.properties.bind.BindException;
+
 import io.costlake.costmodel.audit.ConservationViolation;
 import io.costlake.ingest.openmetrics.MetricsInputException;
 import io.costlake.ingest.pricing.PriceBookException;
 import io.costlake.jobs.config.ConfigurationException;
+import io.costlake.jobs.config.EffectiveSettings;
 
 /** Process exit codes: scripts and CronJobs tell failures apart by them. */
 public enum ExitCode {
@@ -33,7 +36,8 @@ public enum ExitCode {
             if (cause instanceof ConservationViolation) {
                 return CONSERVATION_FAILED;
             }
-            if (cause instanceof ConfigurationException || cause instanceof PriceBookException) {
+            if (cause instanceof ConfigurationException || cause instanceof PriceBookException
+                    || cause instanceof BindException) {
                 return BAD_CONFIGURATION;
             }
             if (cause.getCause() == cause) {
@@ -50,6 +54,9 @@ public enum ExitCode {
                     || cause instanceof ConfigurationException || cause instanceof PriceBookException) {
                 return cause.getMessage();
             }
+            if (cause instanceof BindException bind) {
+                return bindingMessage(bind);
+            }
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -57,5 +64,20 @@ public enum ExitCode {
         }
         return root == failure ? String.valueOf(failure.getMessage())
                 : failure.getMessage() + " (caused by " + root + ")";
+    }
+
+    /** A setting that does not convert: which one, the value, where it came from and why. */
+    private static String bindingMessage(BindException failure) {
+        Throwable reason = failure;
+        while (reason.getCause() != null && reason.getCause() != reason) {
+            reason = reason.getCause();
+        }
+        String type = failure.getTarget().getType().resolve(Object.class).getSimpleName();
+        if (failure.getProperty() == null) {
+            return failure.getName() + ": cannot bind as " + type + ": " + reason.getMessage();
+        }
+        return "%s: '%s' is not a valid %s (from %s; %s)".formatted(failure.getName(),
+                failure.getProperty().getValue(), type, EffectiveSettings.describe(failure.getProperty()),
+                reason.getMessage());
     }
 }
