@@ -7,6 +7,7 @@ import io.costlake.ingest.openmetrics.MetricsInputException;
 import io.costlake.ingest.pricing.PriceBookException;
 import io.costlake.jobs.config.ConfigurationException;
 import io.costlake.jobs.config.EffectiveSettings;
+import io.costlake.jobs.nightly.RunInProgressException;
 
 /** Process exit codes: scripts and CronJobs tell failures apart by them. */
 public enum ExitCode {
@@ -15,7 +16,9 @@ public enum ExitCode {
     USAGE(2),
     BAD_CONFIGURATION(3),
     UNUSABLE_INPUT(4),
-    CONSERVATION_FAILED(5);
+    CONSERVATION_FAILED(5),
+    /** Another run holds the nightly run lock of the same cost schema; nothing was done. */
+    RUN_IN_PROGRESS(6);
 
     private final int code;
 
@@ -36,6 +39,9 @@ public enum ExitCode {
             if (cause instanceof ConservationViolation) {
                 return CONSERVATION_FAILED;
             }
+            if (cause instanceof RunInProgressException) {
+                return RUN_IN_PROGRESS;
+            }
             if (cause instanceof ConfigurationException || cause instanceof PriceBookException
                     || cause instanceof BindException) {
                 return BAD_CONFIGURATION;
@@ -51,7 +57,8 @@ public enum ExitCode {
     public static String messageOf(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof MetricsInputException || cause instanceof ConservationViolation
-                    || cause instanceof ConfigurationException || cause instanceof PriceBookException) {
+                    || cause instanceof ConfigurationException || cause instanceof PriceBookException
+                    || cause instanceof RunInProgressException) {
                 return cause.getMessage();
             }
             if (cause instanceof BindException bind) {
