@@ -119,11 +119,14 @@ public final class EffectiveSettings {
         return "default";
     }
 
+    /** The origin Spring wraps into a {@link PropertySourceOrigin}: the file position or the variable. */
+    private static Origin unwrapped(Origin origin) {
+        return origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null ? wrapper.getOrigin()
+                : origin;
+    }
+
     private static Optional<String> environmentVariable(ConfigurationProperty property) {
-        Origin origin = property.getOrigin();
-        if (origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null) {
-            origin = wrapper.getOrigin();
-        }
+        Origin origin = unwrapped(property.getOrigin());
         return origin instanceof SystemEnvironmentOrigin env ? Optional.of(env.getProperty()) : Optional.empty();
     }
 
@@ -137,7 +140,7 @@ public final class EffectiveSettings {
         if (variable.isPresent()) {
             return "env " + variable.get();
         }
-        Origin origin = property.getOrigin();
+        Origin origin = unwrapped(property.getOrigin());
         if (origin instanceof TextResourceOrigin text && text.getResource() != null) {
             String file = text.getResource().getDescription();
             try {
