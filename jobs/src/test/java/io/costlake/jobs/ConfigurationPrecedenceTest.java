@@ -22,7 +22,7 @@ import io.costlake.db.testing.TestDatabase;
  */
 class ConfigurationPrecedenceTest {
     private static final Pattern SETTING = Pattern.compile("^(costlake\\.\\S+) = (.*?)  \\[(.+)]$");
-    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     @TempDir
     Path dir;

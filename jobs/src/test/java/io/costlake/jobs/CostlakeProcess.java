@@ -71,7 +71,7 @@ final class CostlakeProcess {
         if (!started.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             started.process().destroyForcibly().waitFor();
             throw new AssertionError("costlake " + String.join(" ", args) + " did not finish within " + timeout
-                    + "; stderr:\n" + Files.readString(started.stderr()));
+                    + "; " + started.result());
         }
         return started.result();
     }
