@@ -23,6 +23,7 @@ import io.costlake.jobs.config.ConfigurationException;
 import io.costlake.jobs.config.CostPoolSettings;
 import io.costlake.jobs.config.CostlakeDatabase;
 import io.costlake.jobs.config.CostlakeProperties;
+import io.costlake.jobs.config.LogFormat;
 import io.costlake.reports.csv.CsvReports;
 import io.costlake.reports.pdf.PdfReport;
 
@@ -106,6 +107,12 @@ public class CostlakeApplication {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("costlake.idle-gpu: " + e.getMessage(), e);
         }
+    }
+
+    /** Chosen before the context starts ({@link LogFormat.EnvironmentSetup}); a wrong value fails here. */
+    @Bean
+    LogFormat logFormat(CostlakeProperties properties) {
+        return LogFormat.of(properties.getLogFormat());
     }
 
     @Bean

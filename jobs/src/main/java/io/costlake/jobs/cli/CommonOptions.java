@@ -27,6 +27,10 @@ final class CommonOptions {
     @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master (default: local[2])")
     String sparkMaster;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "console log lines as text (default) or one JSON object per line (env COSTLAKE_LOG_FORMAT)")
+    String logFormat;
+
     SpringContext context() {
         return new SpringContext()
                 .configFile(config)
@@ -35,6 +39,7 @@ final class CommonOptions {
                 .set("costlake.cluster", cluster)
                 .set("costlake.lake", lake)
                 .set("costlake.out", out)
-                .set("costlake.spark.master", sparkMaster);
+                .set("costlake.spark.master", sparkMaster)
+                .set("costlake.log-format", logFormat);
     }
 }

@@ -1,24 +1,21 @@
 package io.costlake.jobs.cli;
 
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
 
 import io.costlake.jobs.config.CostlakeDatabase;
 import io.costlake.jobs.config.CostlakeProperties;
+import io.costlake.jobs.config.EffectiveSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Print the effective configuration (costlake.yaml < COSTLAKE_* < flags), secrets masked.")
+        description = {"Print the effective configuration (costlake.yaml < COSTLAKE_* < flags), secrets masked,",
+                "each value with where it came from, and COSTLAKE_* / costlake.* names that are not settings."})
 final class ConfigCommand implements Callable<Integer> {
-    private static final List<String> SECRET_WORDS = List.of("password", "secret", "token", "credential");
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "token", "credential", "basic-auth");
 
     @Mixin
     CommonOptions common;
@@ -26,40 +23,17 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ConfigurableApplicationContext context = common.context().start()) {
-            ConfigurableEnvironment environment = context.getEnvironment();
-            Map<String, String> effective = new TreeMap<>();
-            for (PropertySource<?> source : environment.getPropertySources()) {
-                if (source instanceof EnumerablePropertySource<?> enumerable) {
-                    for (String name : enumerable.getPropertyNames()) {
-                        String key = name.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-                        if (key.startsWith("costlake.")) {
-                            String canonical = canonical(name);
-                            effective.putIfAbsent(canonical, mask(canonical, environment.getProperty(canonical)));
-                        }
-                    }
-                }
+            EffectiveSettings settings = new EffectiveSettings(context.getEnvironment());
+            for (EffectiveSettings.Setting setting : settings.bound(context.getBean(CostlakeProperties.class))) {
+                System.out.println(setting.name() + " = " + mask(setting.name(), setting.value())
+                        + "  [" + setting.origin() + "]");
             }
-            CostlakeProperties properties = context.getBean(CostlakeProperties.class);
-            effective.putIfAbsent("costlake.cluster", properties.getCluster());
-            effective.putIfAbsent("costlake.lake", properties.getLake());
-            effective.putIfAbsent("costlake.out", properties.getOut());
-            effective.putIfAbsent("costlake.db.schema", properties.getDb().getSchema());
-            effective.putIfAbsent("costlake.spark.master", properties.getSpark().getMaster());
-            effective.putIfAbsent("costlake.model.step-seconds", Integer.toString(properties.getModel().getStepSeconds()));
-            effective.putIfAbsent("costlake.retention.detail-days",
-                    Integer.toString(properties.getRetention().getDetailDays()));
-            effective.forEach((key, value) -> System.out.println(key + " = " + value));
+            for (EffectiveSettings.Setting unknown : settings.unknown()) {
+                System.out.println("not a setting, ignored: " + unknown.name() + "  [" + unknown.origin() + "]");
+            }
             System.out.println("database in use: " + context.getBean(CostlakeDatabase.class).description());
             return ExitCode.OK.code();
         }
-    }
-
-    /** {@code COSTLAKE_DB_URL} and {@code costlake.db.url} name the same setting. */
-    private static String canonical(String name) {
-        if (name.equals(name.toUpperCase(java.util.Locale.ROOT))) {
-            return name.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-        }
-        return name;
     }
 
     static String mask(String key, String value) {

@@ -9,8 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The effective configuration: {@code costlake.yaml} (root key {@code costlake:}), overridden by
- * {@code COSTLAKE_*} environment variables (relaxed binding: {@code COSTLAKE_DB_URL} → {@code db.url}),
- * overridden by command-line flags.
+ * {@code COSTLAKE_*} environment variables, overridden by command-line flags. An environment variable is the
+ * property in upper case with dots as underscores and dashes dropped (Spring Boot's relaxed binding):
+ * {@code COSTLAKE_DB_URL} → {@code db.url}, {@code COSTLAKE_MODEL_STEPSECONDS} → {@code model.step-seconds}
+ * (Spring Boot also accepts the dashes as underscores: {@code COSTLAKE_MODEL_STEP_SECONDS}).
  */
 @ConfigurationProperties(prefix = "costlake")
 public class CostlakeProperties {
@@ -33,6 +35,8 @@ public class CostlakeProperties {
     private final Schedule schedule = new Schedule();
     private final PrometheusClient prometheusClient = new PrometheusClient();
     private final IdleGpu idleGpu = new IdleGpu();
+    /** {@code text} (default) or {@code json}: console log lines as one JSON object each (COSTLAKE_LOG_FORMAT). */
+    private String logFormat = LogFormat.TEXT.configValue();
 
     public String getCluster() {
         return cluster;
@@ -110,6 +114,15 @@ public class CostlakeProperties {
         return idleGpu;
     }
 
+    /** Read before the context starts, by {@link LogFormat.EnvironmentSetup}; validated by {@link LogFormat#of}. */
+    public String getLogFormat() {
+        return logFormat;
+    }
+
+    public void setLogFormat(String logFormat) {
+        this.logFormat = logFormat;
+    }
+
     /** Idle-GPU detection (DESIGN §5). */
     public static class IdleGpu {
         /** An hour is idle below this mean utilisation (percent). */
@@ -146,9 +159,9 @@ public class CostlakeProperties {
 
     /** How to talk to the Prometheus-compatible API given by {@code costlake.prometheus}. */
     public static class PrometheusClient {
-        /** Bearer token (COSTLAKE_PROMETHEUS_CLIENT_TOKEN). */
+        /** Bearer token (COSTLAKE_PROMETHEUSCLIENT_TOKEN or COSTLAKE_PROMETHEUS_CLIENT_TOKEN). */
         private String token = "";
-        /** user:password for basic auth (COSTLAKE_PROMETHEUS_CLIENT_BASIC_AUTH). */
+        /** user:password for basic auth (COSTLAKE_PROMETHEUSCLIENT_BASICAUTH). */
         private String basicAuth = "";
         /** PEM file of a CA to trust. */
         private String ca = "";

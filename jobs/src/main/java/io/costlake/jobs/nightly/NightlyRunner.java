@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -18,11 +20,14 @@ import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
+import io.costlake.jobs.config.CostlakeProperties;
+
 /**
  * Runs the nightly job for one day. The job instance of a day is identified by (day, cluster, source,
  * attempt): a failed or killed instance is restarted (Spring Batch resumes at the failed step); a completed
  * one is run again as the next attempt, because re-running a day must recompute it (and replaces its
- * results rather than adding to them).
+ * results rather than adding to them). One run at a time per cost schema ({@link NightlyRunLock}); a run that
+ * finds the lock taken starts nothing and throws {@link RunInProgressException}.
  */
 @Component
 public class NightlyRunner {
@@ -31,11 +36,16 @@ public class NightlyRunner {
     private final JobLauncher launcher;
     private final JobRepository repository;
     private final Job job;
+    private final DataSource dataSource;
+    private final String schema;
 
-    NightlyRunner(JobLauncher launcher, JobRepository repository, Job costlakeNightly) {
+    NightlyRunner(JobLauncher launcher, JobRepository repository, Job costlakeNightly, DataSource dataSource,
+            CostlakeProperties properties) {
         this.launcher = launcher;
         this.repository = repository;
         this.job = costlakeNightly;
+        this.dataSource = dataSource;
+        this.schema = properties.getDb().getSchema();
     }
 
     /** Whether a run of this day, cluster and source has completed (any attempt). */
@@ -57,6 +67,13 @@ public class NightlyRunner {
      * uses this, since its lake may have been deleted since).
      */
     public JobExecution runFresh(LocalDate day, String defaultCluster, String source) throws Exception {
+        try (NightlyRunLock lock = lock(day)) {
+            abandonUnfinished(day, defaultCluster, source);
+            return launch(day, defaultCluster, source);
+        }
+    }
+
+    private void abandonUnfinished(LocalDate day, String defaultCluster, String source) {
         for (long attempt = 0; ; attempt++) {
             JobExecution last = repository.getLastJobExecution(job.getName(), parameters(day, defaultCluster, source,
                     attempt));
@@ -75,10 +92,26 @@ public class NightlyRunner {
                 repository.update(last);
             }
         }
-        return run(day, defaultCluster, source);
     }
 
+    /**
+     * Runs the day: restarts its failed or killed run from the step that did not finish, else starts a new one.
+     *
+     * @throws RunInProgressException when another process is running the nightly job on the same cost schema
+     */
     public JobExecution run(LocalDate day, String defaultCluster, String source) throws Exception {
+        try (NightlyRunLock lock = lock(day)) {
+            return launch(day, defaultCluster, source);
+        }
+    }
+
+    private NightlyRunLock lock(LocalDate day) {
+        return NightlyRunLock.tryAcquire(dataSource, schema).orElseThrow(() -> new RunInProgressException(
+                "another costlake run is in progress on schema " + schema + ": did not start " + day
+                        + "; run it again when that one has finished"));
+    }
+
+    private JobExecution launch(LocalDate day, String defaultCluster, String source) throws Exception {
         requireNonNull(day, "day is null");
         requireNonNull(defaultCluster, "defaultCluster is null");
         requireNonNull(source, "source is null");
@@ -92,7 +125,8 @@ public class NightlyRunner {
                 continue;
             }
             if (last.getStatus().isRunning()) {
-                // A JVM killed mid-step leaves its execution marked running; mark it failed so it can restart.
+                // A JVM killed mid-step leaves its execution marked running. We hold the run lock, so no live
+                // process is running it: mark it failed so it can restart.
                 LOG.warn("run of {} (execution {}) was left running by a process that died; restarting it from "
                         + "the step that did not finish", day, last.getId());
                 markFailed(last);
