@@ -1,6 +1,8 @@
 package io.costlake.jobs.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import picocli.CommandLine.Option;
 
@@ -27,8 +29,15 @@ final class CommonOptions {
     @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master (default: local[2])")
     String sparkMaster;
 
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+            description = "Spark setting, repeatable (e.g. spark.executor.memory=4g); see costlake.spark.conf")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
     SpringContext context() {
-        return new SpringContext()
+        SpringContext context = new SpringContext();
+        // Brackets keep a key's dots and case: spark.executor.extraJavaOptions stays one key.
+        sparkConf.forEach((key, value) -> context.set("costlake.spark.conf[" + key + "]", value));
+        return context
                 .configFile(config)
                 .set("costlake.db.url", db)
                 .set("costlake.db.schema", dbSchema)
