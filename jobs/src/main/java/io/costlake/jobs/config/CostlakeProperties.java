@@ -33,6 +33,7 @@ public class CostlakeProperties {
     private final Schedule schedule = new Schedule();
     private final PrometheusClient prometheusClient = new PrometheusClient();
     private final IdleGpu idleGpu = new IdleGpu();
+    private final Pushgateway pushgateway = new Pushgateway();
 
     public String getCluster() {
         return cluster;
@@ -108,6 +109,24 @@ public class CostlakeProperties {
 
     public IdleGpu getIdleGpu() {
         return idleGpu;
+    }
+
+    public Pushgateway getPushgateway() {
+        return pushgateway;
+    }
+
+    /** Run metrics are always stored in cost_run_metric; also pushed to a Prometheus Pushgateway when a URL is set. */
+    public static class Pushgateway {
+        /** Base URL of a Pushgateway, http(s)://host:port (COSTLAKE_PUSHGATEWAY_URL); empty: no push. */
+        private String url = "";
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
     }
 
     /** Idle-GPU detection (DESIGN §5). */
@@ -292,7 +311,10 @@ public class CostlakeProperties {
     }
 
     public static class Spark {
+        /** local[N], or a cluster such as spark://host:7077; under spark-submit, its --master wins. */
         private String master = "local[2]";
+        /** Extra Spark settings (spark.executor.memory, spark.driver.host, ...); in YAML quote keys as "[spark.x]". */
+        private Map<String, String> conf = new LinkedHashMap<>();
 
         public String getMaster() {
             return master;
@@ -300,6 +322,14 @@ public class CostlakeProperties {
 
         public void setMaster(String master) {
             this.master = master;
+        }
+
+        public Map<String, String> getConf() {
+            return conf;
+        }
+
+        public void setConf(Map<String, String> conf) {
+            this.conf = conf;
         }
     }
 
