@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,8 +44,7 @@ public final class ExecutorJars {
 
     /** The jars to ship, copied out of the Spring Boot jar when costlake runs from one. */
     public static List<Path> locate() {
-        URL ingest = codeSource(CostlakeSpark.class);
-        Optional<Path> bootJar = bootJar(ingest);
+        Optional<Path> bootJar = bootJar(codeSource(CostlakeSpark.class).toString());
         List<Path> jars = bootJar.isPresent() ? extract(bootJar.get(), temporaryDirectory())
                 : fromClassPath(System.getProperty("java.class.path", ""));
         for (Class<?> module : List.of(CostlakeSpark.class, CostAttribution.class)) {
@@ -98,15 +99,14 @@ public final class ExecutorJars {
      * The outer jar when a class comes from a jar nested in a Spring Boot jar: Boot 3.2+ names such a location
      * {@code jar:nested:/path/costlake.jar/!BOOT-INF/lib/costlake-ingest-….jar!/}.
      */
-    static Optional<Path> bootJar(URL location) {
-        String text = location.toString();
-        int nested = text.indexOf("nested:");
-        int lib = text.indexOf("/!" + BOOT_LIB);
+    static Optional<Path> bootJar(String location) {
+        int nested = location.indexOf("nested:");
+        int lib = location.indexOf("/!" + BOOT_LIB);
         if (nested < 0 || lib < 0) {
             return Optional.empty();
         }
-        return Optional.of(Path.of(java.net.URLDecoder.decode(text.substring(nested + "nested:".length(), lib),
-                java.nio.charset.StandardCharsets.UTF_8)));
+        return Optional.of(Path.of(URLDecoder.decode(location.substring(nested + "nested:".length(), lib),
+                StandardCharsets.UTF_8)));
     }
 
     private static URL codeSource(Class<?> type) {

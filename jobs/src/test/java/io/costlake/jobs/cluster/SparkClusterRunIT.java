@@ -31,6 +31,7 @@ import io.costlake.db.schema.CostSchema;
 import io.costlake.db.testing.TestDatabase;
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
 import io.costlake.ingest.synthetic.SyntheticClusterSpec;
+import io.costlake.jobs.testing.ChildProcess;
 
 /**
  * {@code costlake run --spark-master spark://…} with the packaged jar against a real Spark standalone cluster (a
@@ -118,9 +119,9 @@ class SparkClusterRunIT {
     private static void costlake(Path log, List<String> args) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         jvm.addAll(SHORT_LIVED_JVM);
-        jvm.addAll(ChildJvm.SPARK_FLAGS);
+        jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
         jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));
-        try (ChildJvm costlake = ChildJvm.start(jvm, args, Map.of(), log)) {
+        try (ChildProcess costlake = ChildProcess.java(jvm, args, Map.of(), log)) {
             assertThat(costlake.awaitExit(RUN_TIMEOUT)).as("costlake %s failed:%n%s", args, costlake.output()).isZero();
         }
     }

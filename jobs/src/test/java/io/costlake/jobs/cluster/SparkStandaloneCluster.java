@@ -1,8 +1,9 @@
 package io.costlake.jobs.cluster;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.costlake.jobs.testing.ChildProcess;
+
 /**
  * A Spark standalone cluster on the loopback interface: one master and one worker, child JVMs of the test, built
  * from the Spark jars of this build. Their SPARK_HOME is a directory whose {@code jars/} links every jar of the test
@@ -25,6 +28,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * none of those: executors can only get them from the application ({@code spark.jars}).
  */
 final class SparkStandaloneCluster implements AutoCloseable {
+    /** The JDK 17 flags Spark needs, the root pom's spark.jvm.flags (Failsafe passes them on). */
+    static final List<String> SPARK_FLAGS = List.of(requireNonNull(System.getProperty("spark.jvm.flags"),
+            "system property spark.jvm.flags is not set (see the failsafe configuration in jobs/pom.xml)")
+            .split("\\s+"));
     private static final List<String> NOT_IN_A_SPARK_DISTRIBUTION = List.of(
             "/io/costlake/", "/io/delta/", "/io/unitycatalog/");
     /** Executors log which jars they fetch and which tasks they finish; the rest only from WARN on. */
@@ -39,13 +46,13 @@ final class SparkStandaloneCluster implements AutoCloseable {
             </configuration>
             """;
 
-    private final ChildJvm master;
-    private final ChildJvm worker;
+    private final ChildProcess master;
+    private final ChildProcess worker;
     private final int masterPort;
     private final int masterUiPort;
     private final Path workDir;
 
-    private SparkStandaloneCluster(ChildJvm master, ChildJvm worker, int masterPort, int masterUiPort, Path workDir) {
+    private SparkStandaloneCluster(ChildProcess master, ChildProcess worker, int masterPort, int masterUiPort, Path workDir) {
         this.master = master;
         this.worker = worker;
         this.masterPort = masterPort;
@@ -57,23 +64,23 @@ final class SparkStandaloneCluster implements AutoCloseable {
     static SparkStandaloneCluster start(Path dir, int cores, String memory) throws IOException {
         Path home = sparkHome(dir.resolve("spark-home"));
         Path workDir = Files.createDirectories(dir.resolve("work"));
-        int masterPort = freePort();
-        int masterUiPort = freePort();
+        int masterPort = ChildProcess.freeLoopbackPort();
+        int masterUiPort = ChildProcess.freeLoopbackPort();
         // The daemons bind to loopback; executors inherit the worker's environment and bind there too. The worker
         // builds an executor's class path from SPARK_HOME/jars, for the Scala version spark-class would have set.
         Map<String, String> environment = Map.of("SPARK_HOME", home.toString(), "SPARK_LOCAL_IP", "127.0.0.1",
                 "SPARK_SCALA_VERSION", "2.13");
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-cp",
                 home.resolve("conf") + File.pathSeparator + home.resolve("jars") + File.separator + "*"));
-        jvm.addAll(ChildJvm.SPARK_FLAGS);
-        ChildJvm master = ChildJvm.start(jvm, List.of("org.apache.spark.deploy.master.Master",
+        jvm.addAll(SPARK_FLAGS);
+        ChildProcess master = ChildProcess.java(jvm, List.of("org.apache.spark.deploy.master.Master",
                 "--host", "127.0.0.1", "--port", Integer.toString(masterPort),
                 "--webui-port", Integer.toString(masterUiPort)), environment, dir.resolve("master.log"));
-        ChildJvm worker;
+        ChildProcess worker;
         try {
-            worker = ChildJvm.start(jvm, List.of("org.apache.spark.deploy.worker.Worker",
-                    "--host", "127.0.0.1", "--port", Integer.toString(freePort()),
-                    "--webui-port", Integer.toString(freePort()), "--cores", Integer.toString(cores),
+            worker = ChildProcess.java(jvm, List.of("org.apache.spark.deploy.worker.Worker",
+                    "--host", "127.0.0.1", "--port", Integer.toString(ChildProcess.freeLoopbackPort()),
+                    "--webui-port", Integer.toString(ChildProcess.freeLoopbackPort()), "--cores", Integer.toString(cores),
                     "--memory", memory, "--work-dir", workDir.toString(),
                     "spark://127.0.0.1:" + masterPort), environment, dir.resolve("worker.log"));
         } catch (RuntimeException e) {
@@ -147,11 +154,5 @@ final class SparkStandaloneCluster implements AutoCloseable {
             }
         }
         return home;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

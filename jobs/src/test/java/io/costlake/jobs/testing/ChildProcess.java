@@ -1,9 +1,9 @@
-package io.costlake.jobs.cluster;
-
-import static java.util.Objects.requireNonNull;
+package io.costlake.jobs.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,44 +13,53 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM started by a test, output in a log file. It is always ended: by {@link #close()} (the test's
- * try-with-resources), or by a shutdown hook when the test JVM itself exits first. Ending it also ends its own
- * children (a Spark worker's executors).
+ * A process started by a test (a JVM, a Pushgateway), output in a log file. It is always ended: by {@link #close()}
+ * (the test's try-with-resources), or by a shutdown hook when the test JVM itself exits first. Ending it also ends
+ * its own children (a Spark worker's executors).
  */
-final class ChildJvm implements AutoCloseable {
-    /** The JDK 17 flags Spark needs, as the root pom's spark.jvm.flags (failsafe passes them on). */
-    static final List<String> SPARK_FLAGS = List.of(requireNonNull(System.getProperty("spark.jvm.flags"),
-            "system property spark.jvm.flags is not set (see jobs/pom.xml failsafe configuration)").split("\\s+"));
-
+public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Thread hook;
 
-    private ChildJvm(Process process, Path log) {
+    private ChildProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
         this.hook = new Thread(this::end);
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts {@code java <jvmArgs> <args>} with its output (stdout and stderr) in {@code log}. */
-    static ChildJvm start(List<String> jvmArgs, List<String> args, Map<String, String> environment, Path log) {
+    /** Starts {@code java <jvmArgs> <args>} (this JVM's java) with its output (stdout and stderr) in {@code log}. */
+    public static ChildProcess java(List<String> jvmArgs, List<String> args, Map<String, String> environment,
+            Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(args);
+        return start(command, environment, log);
+    }
+
+    /** Starts {@code command} with its output (stdout and stderr) in {@code log}. */
+    public static ChildProcess start(List<String> command, Map<String, String> environment, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         try {
-            return new ChildJvm(builder.start(), log);
+            return new ChildProcess(builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
     }
 
-    /** Waits for the JVM to exit and returns its exit code; ends it and fails after {@code timeout}. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    /** A free port on the loopback interface for a child to listen on. */
+    public static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits for the process to exit and returns its exit code; ends it and fails after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             end();
             throw new AssertionError("process did not finish within " + timeout + "; its output:\n" + output());
@@ -58,11 +67,11 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
