@@ -121,8 +121,10 @@ class SparkClusterRunIT {
         jvm.addAll(SHORT_LIVED_JVM);
         jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
         jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));
+        long started = System.nanoTime();
         try (ChildProcess costlake = ChildProcess.java(jvm, args, Map.of(), log)) {
             assertThat(costlake.awaitExit(RUN_TIMEOUT)).as("costlake %s failed:%n%s", args, costlake.output()).isZero();
+            System.out.printf("%s took %.1f s%n", log.getFileName(), (System.nanoTime() - started) / 1e9);
         }
     }
 
