@@ -23,58 +23,37 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.db.schema.CostSchema;
 import io.costlake.db.store.ResultTable;
 import io.costlake.db.testing.TestDatabase;
-import io.costlake.ingest.testing.OpenMetricsFixture;
 import io.costlake.ingest.testing.TestSpark;
 import io.costlake.jobs.CostlakeCommand;
 import io.costlake.jobs.testing.CommandOutput;
+import io.costlake.jobs.testing.HandCheckedDay;
 import io.costlake.jobs.testing.Pushgateway;
 
 /**
  * The metrics of a run, stored in {@code cost_run_metric} and pushed to a real Pushgateway, carry the run's own
- * numbers: the same rows, samples and cost totals PostgreSQL has.
- *
- * <p>The day is the hand-checked one of {@code NightlyRunEndToEndTest}: node n1 (8 cores, 32 GiB) at 0.80 $/h for
- * 24 hours costs 19.20; shop 4.32 + batch 6.24 + __idle__ 8.64 = 19.20; no volumes; one malformed line quarantined.
+ * numbers: the same rows, samples and cost totals PostgreSQL has. The day is {@link HandCheckedDay}: nodes 19.20,
+ * namespaces 4.32 + 6.24 + 8.64 = 19.20, no volumes, one malformed line quarantined.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunMetricsTest {
-    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final LocalDate DAY = HandCheckedDay.DAY;
 
     @TempDir
     static Path dir;
 
     private Pushgateway gateway;
+    private HandCheckedDay day;
     private String schema;
     private DSLContext db;
-    private Path metrics;
-    private Path prices;
-    private Path config;
 
     @BeforeAll
     void prepare() throws Exception {
         assertThat(TestSpark.session()).isNotNull(); // the JVM's one session; the CLI reuses it
         gateway = Pushgateway.start(dir.resolve("pushgateway.log"));
-        schema = TestDatabase.freshSchema("metrics");
-        CostSchema costSchema = new CostSchema(TestDatabase.dataSource(), schema);
-        costSchema.migrate();
+        CostSchema costSchema = TestDatabase.migratedSchema("metrics");
+        schema = costSchema.name();
         db = costSchema.dsl();
-        metrics = OpenMetricsFixture.day(DAY, 3600, "c1")
-                .namespace("shop", "team-shop").namespace("batch", "team-data")
-                .node("n1", "cpu8", 8, 32, 0)
-                .container("shop", "web-7f9c4-aaaaa", "n1", 2, 1, 4, 6)
-                .container("batch", "job-1", "n1", 1, 3, 8, 2)
-                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\" 1 1772323200")
-                .writeTo(dir.resolve("metrics/2026-03-01.om"));
-        prices = Files.writeString(dir.resolve("prices.yaml"), """
-                currency: USD
-                defaults: {cpuCoreHour: 0.03, ramGiBHour: 0.005, gpuHour: 2.0, storageGiBMonth: 0.04}
-                instanceTypes: {cpu8: {hourly: 0.80}}
-                """);
-        config = Files.writeString(dir.resolve("costlake.yaml"), """
-                costlake:
-                  model:
-                    step-seconds: 3600
-                """);
+        day = HandCheckedDay.writeTo(dir);
     }
 
     @AfterAll
@@ -84,7 +63,7 @@ class RunMetricsTest {
 
     @Test
     void succeededRunStoresAndPushesItsStepsSamplesAndCostTotals() throws Exception {
-        assertThat(run(metrics, "c1", "--pushgateway", gateway.url()).code()).isZero();
+        assertThat(run(day.metrics(), "c1", "--pushgateway", gateway.url()).code()).isZero();
 
         Record run = lastRun("c1");
         long runId = run.get(COST_RUN.RUN_ID);
@@ -167,7 +146,7 @@ class RunMetricsTest {
 
     @Test
     void invalidPushgatewayUrlIsABadConfiguration() throws Exception {
-        CommandOutput out = run(metrics, "c1", "--pushgateway", "127.0.0.1:9091/metrics");
+        CommandOutput out = run(day.metrics(), "c1", "--pushgateway", "127.0.0.1:9091/metrics");
 
         assertThat(out.code()).isEqualTo(3);
         assertThat(out.stderr()).contains("costlake.pushgateway.url '127.0.0.1:9091/metrics'")
@@ -177,8 +156,8 @@ class RunMetricsTest {
     private CommandOutput run(Path input, String cluster, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--date", DAY.toString(), "--metrics", input.toString(),
                 "--db", TestDatabase.URL, "--db-schema", schema, "--lake", dir.resolve("lake").toString(),
-                "--out", dir.resolve("out").toString(), "--cluster", cluster, "--config", config.toString(),
-                "--prices", prices.toString()));
+                "--out", dir.resolve("out").toString(), "--cluster", cluster, "--config", day.config().toString(),
+                "--prices", day.prices().toString()));
         args.addAll(List.of(extra));
         return CommandOutput.of(() -> CostlakeCommand.execute(args.toArray(String[]::new)));
     }
