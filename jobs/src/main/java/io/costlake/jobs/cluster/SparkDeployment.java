@@ -64,7 +64,7 @@ public final class SparkDeployment {
         return new SparkDeployment(master, settings);
     }
 
-    /** Starts (or returns) the JVM's SparkSession as planned from the configuration and this JVM's system properties. */
+    /** Starts (or returns) the JVM's SparkSession, planned from the configuration and the JVM's system properties. */
     public static SparkSession session(String configuredMaster, Map<String, String> conf) {
         Map<String, String> systemProperties = System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("spark."))

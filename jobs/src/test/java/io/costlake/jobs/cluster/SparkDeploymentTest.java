@@ -49,7 +49,8 @@ class SparkDeploymentTest {
     @Test
     void sparkSubmitsMasterWinsOverTheConfiguredOne() {
         SparkDeployment submitted = SparkDeployment.plan("local[2]", Map.of(),
-                Map.of("spark.master", "k8s://https://kubernetes.default.svc", "spark.jars", "local:///opt/costlake.jar"),
+                Map.of("spark.master", "k8s://https://kubernetes.default.svc",
+                        "spark.jars", "local:///opt/costlake.jar"),
                 () -> SHIPPED);
 
         assertThat(submitted.master()).as("empty: the builder keeps spark-submit's").isEmpty();

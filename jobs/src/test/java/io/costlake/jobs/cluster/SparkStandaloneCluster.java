@@ -52,7 +52,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     private final int masterUiPort;
     private final Path workDir;
 
-    private SparkStandaloneCluster(ChildProcess master, ChildProcess worker, int masterPort, int masterUiPort, Path workDir) {
+    private SparkStandaloneCluster(ChildProcess master, ChildProcess worker, int masterPort, int masterUiPort,
+            Path workDir) {
         this.master = master;
         this.worker = worker;
         this.masterPort = masterPort;
@@ -80,7 +81,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
         try {
             worker = ChildProcess.java(jvm, List.of("org.apache.spark.deploy.worker.Worker",
                     "--host", "127.0.0.1", "--port", Integer.toString(ChildProcess.freeLoopbackPort()),
-                    "--webui-port", Integer.toString(ChildProcess.freeLoopbackPort()), "--cores", Integer.toString(cores),
+                    "--webui-port", Integer.toString(ChildProcess.freeLoopbackPort()),
+                    "--cores", Integer.toString(cores),
                     "--memory", memory, "--work-dir", workDir.toString(),
                     "spark://127.0.0.1:" + masterPort), environment, dir.resolve("worker.log"));
         } catch (RuntimeException e) {

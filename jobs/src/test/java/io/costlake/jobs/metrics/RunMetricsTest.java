@@ -108,7 +108,8 @@ class RunMetricsTest {
         assertThat(gateway.value("c1", "costlake_step_rows", Map.of("step", "persist")))
                 .isEqualTo((double) resultRowsOf(runId));
         assertThat(gateway.value("c1", "costlake_step_duration_seconds", Map.of("step", "attribute",
-                "status", "COMPLETED"))).isEqualTo(stored.get("costlake.step.duration{status=COMPLETED,step=attribute}"));
+                "status", "COMPLETED")))
+                .isEqualTo(stored.get("costlake.step.duration{status=COMPLETED,step=attribute}"));
         assertThat(gateway.value("c1", "costlake_step_heap_peak_bytes", Map.of("step", "persist")))
                 .isEqualTo(stored.get("costlake.step.heap.peak{step=persist}"));
     }
