@@ -18,7 +18,7 @@ import io.costlake.db.store.CostStore;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.pricing.PriceBookReader;
-import io.costlake.ingest.spark.CostlakeSpark;
+import io.costlake.jobs.cluster.SparkDeployment;
 import io.costlake.jobs.config.ConfigurationException;
 import io.costlake.jobs.config.CostPoolSettings;
 import io.costlake.jobs.config.CostlakeDatabase;
@@ -74,7 +74,7 @@ public class CostlakeApplication {
     @Bean(destroyMethod = "")
     @Lazy
     SparkSession sparkSession(CostlakeProperties properties) {
-        return CostlakeSpark.session(properties.getSpark().getMaster());
+        return SparkDeployment.session(properties.getSpark().getMaster(), properties.getSpark().getConf());
     }
 
     @Bean

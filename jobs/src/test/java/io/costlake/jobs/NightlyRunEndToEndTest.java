@@ -31,25 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.costlake.db.schema.CostSchema;
 import io.costlake.db.testing.TestDatabase;
-import io.costlake.ingest.testing.OpenMetricsFixture;
 import io.costlake.ingest.testing.TestSpark;
+import io.costlake.jobs.testing.HandCheckedDay;
 
 /**
- * The whole nightly run through the command line, against the real PostgreSQL, Spark and Delta.
- *
- * <p>The hand-checked day (hourly samples): node n1 of type cpu8 (8 cores, 32 GiB) at 0.80 $/h. With default
- * rates 0.03 $/core-h and 0.005 $/GiB-h the price splits 0.24 : 0.16, so CPU costs 0.06 $/core-h and RAM
- * 0.01 $/GiB-h; the node costs 0.80 × 24 = 19.20 a day.
- * <ul>
- *   <li>shop/web: cpu max(2 requested, 1 used) = 2 → 2 × 0.06 × 24 = 2.88; ram max(4, 6) = 6 → 1.44; total 4.32
- *   <li>batch/job: cpu max(1, 3) = 3 → 4.32; ram max(8, 2) = 8 → 1.92; total 6.24
- *   <li>__idle__: cpu (8 − 5) × 0.06 × 24 = 4.32; ram (32 − 14) × 0.01 × 24 = 4.32; total 8.64
- * </ul>
- * 4.32 + 6.24 + 8.64 = 19.20 = the node's cost.
+ * The whole nightly run through the command line, against the real PostgreSQL, Spark and Delta, on the
+ * {@link HandCheckedDay}: shop 4.32 + batch 6.24 + __idle__ 8.64 = 19.20 = the node's cost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NightlyRunEndToEndTest {
-    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final LocalDate DAY = HandCheckedDay.DAY;
 
     @TempDir
     static Path dir;
@@ -68,25 +59,10 @@ class NightlyRunEndToEndTest {
         CostSchema costSchema = new CostSchema(TestDatabase.dataSource(), schema);
         costSchema.migrate();
         db = costSchema.dsl();
-        metrics = OpenMetricsFixture.day(DAY, 3600, "c1")
-                .namespace("shop", "team-shop").namespace("batch", "team-data")
-                .namespaceLabels("shop", "label_team", "web-team")
-                .node("n1", "cpu8", 8, 32, 0)
-                .container("shop", "web-7f9c4-aaaaa", "n1", 2, 1, 4, 6)
-                .container("batch", "job-1", "n1", 1, 3, 8, 2)
-                .rawLine("container_memory_working_set_bytes{namespace=\"shop\",pod=\"web\" 1 1772323200")
-                .writeTo(dir.resolve("metrics/2026-03-01.om"));
-        prices = Files.writeString(dir.resolve("prices.yaml"), """
-                currency: USD
-                defaults: {cpuCoreHour: 0.03, ramGiBHour: 0.005, gpuHour: 2.0, storageGiBMonth: 0.04}
-                instanceTypes: {cpu8: {hourly: 0.80}}
-                """);
-        config = Files.writeString(dir.resolve("costlake.yaml"), """
-                costlake:
-                  model:
-                    step-seconds: 3600
-                    aggregate-labels: [team]
-                """);
+        HandCheckedDay day = HandCheckedDay.writeTo(dir);
+        metrics = day.metrics();
+        prices = day.prices();
+        config = day.config();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.costlake.jobs.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import picocli.CommandLine.Option;
 
@@ -31,8 +33,15 @@ final class CommonOptions {
             description = "console log lines as text (default) or one JSON object per line (env COSTLAKE_LOG_FORMAT)")
     String logFormat;
 
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+            description = "Spark setting, repeatable (e.g. spark.executor.memory=4g); see costlake.spark.conf")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
     SpringContext context() {
-        return new SpringContext()
+        SpringContext context = new SpringContext();
+        // Brackets keep a key's dots and case: spark.executor.extraJavaOptions stays one key.
+        sparkConf.forEach((key, value) -> context.set("costlake.spark.conf[" + key + "]", value));
+        return context
                 .configFile(config)
                 .set("costlake.db.url", db)
                 .set("costlake.db.schema", dbSchema)

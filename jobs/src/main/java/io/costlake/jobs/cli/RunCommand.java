@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prometheus-tenant", paramLabel = "ID", description = "X-Scope-OrgID for Mimir / Cortex")
     String prometheusTenant;
 
+    @Option(names = "--pushgateway", paramLabel = "URL",
+            description = "push each run's metrics to this Prometheus Pushgateway (costlake.pushgateway.url)")
+    String pushgateway;
+
     @Option(names = "--force", description = "re-run days that already completed (a backfill skips them otherwise)")
     boolean force;
 
@@ -71,7 +75,8 @@ final class RunCommand implements Callable<Integer> {
                 .set("costlake.prometheus-client.token", prometheusToken)
                 .set("costlake.prometheus-client.basic-auth", prometheusBasicAuth)
                 .set("costlake.prometheus-client.ca", prometheusCa)
-                .set("costlake.prometheus-client.tenant", prometheusTenant);
+                .set("costlake.prometheus-client.tenant", prometheusTenant)
+                .set("costlake.pushgateway.url", pushgateway);
         if (source != null) {
             spring.set("costlake.metrics", source.metrics).set("costlake.prometheus", source.prometheus);
         }

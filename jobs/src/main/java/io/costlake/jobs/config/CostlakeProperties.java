@@ -37,6 +37,7 @@ public class CostlakeProperties {
     private final IdleGpu idleGpu = new IdleGpu();
     /** {@code text} (default) or {@code json}: console log lines as one JSON object each (COSTLAKE_LOG_FORMAT). */
     private String logFormat = LogFormat.TEXT.configValue();
+    private final Pushgateway pushgateway = new Pushgateway();
 
     public String getCluster() {
         return cluster;
@@ -121,6 +122,24 @@ public class CostlakeProperties {
 
     public void setLogFormat(String logFormat) {
         this.logFormat = logFormat;
+    }
+
+    public Pushgateway getPushgateway() {
+        return pushgateway;
+    }
+
+    /** Run metrics are always stored in cost_run_metric; also pushed to a Prometheus Pushgateway when a URL is set. */
+    public static class Pushgateway {
+        /** Base URL of a Pushgateway, http(s)://host:port (COSTLAKE_PUSHGATEWAY_URL); empty: no push. */
+        private String url = "";
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
     }
 
     /** Idle-GPU detection (DESIGN §5). */
@@ -305,7 +324,10 @@ public class CostlakeProperties {
     }
 
     public static class Spark {
+        /** local[N], or a cluster such as spark://host:7077; under spark-submit, its --master wins. */
         private String master = "local[2]";
+        /** Extra Spark settings (spark.executor.memory, spark.driver.host, ...); in YAML quote keys as "[spark.x]". */
+        private Map<String, String> conf = new LinkedHashMap<>();
 
         public String getMaster() {
             return master;
@@ -313,6 +335,14 @@ public class CostlakeProperties {
 
         public void setMaster(String master) {
             this.master = master;
+        }
+
+        public Map<String, String> getConf() {
+            return conf;
+        }
+
+        public void setConf(Map<String, String> conf) {
+            this.conf = conf;
         }
     }
 

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.costlake.db.store.CostStore;
+import io.costlake.jobs.metrics.RunMetricsPublisher;
 
 /**
  * The nightly job: ingest → attribute → persist → report, each a restartable step. A failed or killed run
@@ -22,7 +23,7 @@ class NightlyJobConfiguration {
     static final String JOB_NAME = "costlakeNightly";
 
     @Bean
-    Job costlakeNightly(JobRepository repository, NightlySteps steps, CostStore store) {
+    Job costlakeNightly(JobRepository repository, NightlySteps steps, CostStore store, RunMetricsPublisher metrics) {
         // The tasklets do Spark and their own jOOQ transactions; wrapping them in a JDBC transaction would
         // only hold a connection open for minutes.
         ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
@@ -37,26 +38,31 @@ class NightlyJobConfiguration {
                 .listener(resources).build();
         return new JobBuilder(JOB_NAME, repository)
                 .start(ingest).next(attribute).next(persist).next(report)
-                .listener(new FailedRunRecorder(store))
+                .listener(new RunEndRecorder(store, metrics))
                 .build();
     }
 
-    /** A failed run leaves a failed cost_run row with the reason, so run history shows it. */
-    private record FailedRunRecorder(CostStore store) implements JobExecutionListener {
+    /**
+     * A failed run leaves a failed cost_run row with the reason, so run history shows it; then every run, failed
+     * or not, publishes its metrics under its cost_run row.
+     */
+    private record RunEndRecorder(CostStore store, RunMetricsPublisher metrics) implements JobExecutionListener {
         @Override
         public void afterJob(JobExecution execution) {
-            if (!execution.getStatus().isUnsuccessful()) {
-                return;
-            }
             RunContext run = RunContext.of(execution);
-            String message = execution.getAllFailureExceptions().stream().findFirst()
-                    .map(Throwable::getMessage).orElse(execution.getExitStatus().getExitDescription());
-            java.util.List<String> clusters = run.clusters().isEmpty() ? java.util.List.of(run.defaultCluster())
-                    : run.clusters();
-            for (String cluster : clusters) {
-                long runId = store.startRun(cluster, run.day(), run.source(), run.startedAt());
-                store.failRun(runId, message);
+            java.util.Map<String, Long> runIds = new java.util.LinkedHashMap<>(run.runIds());
+            if (execution.getStatus().isUnsuccessful()) {
+                String message = execution.getAllFailureExceptions().stream().findFirst()
+                        .map(Throwable::getMessage).orElse(execution.getExitStatus().getExitDescription());
+                java.util.List<String> clusters = run.clusters().isEmpty() ? java.util.List.of(run.defaultCluster())
+                        : run.clusters();
+                for (String cluster : clusters) {
+                    long runId = store.startRun(cluster, run.day(), run.source(), run.startedAt());
+                    store.failRun(runId, message);
+                    runIds.put(cluster, runId);
+                }
             }
+            runIds.forEach((cluster, runId) -> metrics.publish(RunMeasurements.of(execution, cluster, runId)));
         }
     }
 }

@@ -170,6 +170,7 @@ class NightlySteps {
             ClusterDayAudit audit = run.audit(cluster);
             IngestSummary.SampleCounts counts = run.counts(cluster);
             long runId = store.startRun(cluster, day, run.source(), run.startedAt());
+            run.putRunId(cluster, runId);
             List<DayRows> results = new ArrayList<>();
             for (Map.Entry<GoldTable, ResultTable> table : Map.of(
                     GoldTable.CONTAINER_HOUR, ResultTable.CONTAINER_COST,

@@ -81,6 +81,31 @@ final class RunContext {
                 : new SampleCounts(counts[0], counts[1], counts[2], counts[3], counts[4]);
     }
 
+    /** The cost_run row a cluster's results were stored under (set by the persist step). */
+    void putRunId(String cluster, long runId) {
+        context.putLong("runId." + cluster, runId);
+    }
+
+    java.util.Map<String, Long> runIds() {
+        java.util.Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        for (String cluster : clusters()) {
+            if (context.containsKey("runId." + cluster)) {
+                ids.put(cluster, context.getLong("runId." + cluster));
+            }
+        }
+        return ids;
+    }
+
+    /** Whether the ingest step counted samples of this cluster (it has not when it failed). */
+    boolean ingested(String cluster) {
+        return context.containsKey("counts." + cluster);
+    }
+
+    /** Whether the attribute step audited this cluster. */
+    boolean attributed(String cluster) {
+        return context.containsKey("audit." + cluster);
+    }
+
     void putAudit(ClusterDayAudit audit) {
         context.put("audit." + audit.cluster(), new double[] {audit.nodeCost(), audit.volumeCost(),
                 audit.namespaceCost(), audit.containerSamples(), audit.unpricedSamples()});
