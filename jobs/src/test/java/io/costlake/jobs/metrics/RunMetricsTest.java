@@ -82,8 +82,8 @@ class RunMetricsTest {
                 .containsEntry("costlake.step.rows{step=attribute}",
                         run.get(COST_RUN.CONTAINER_SAMPLES).doubleValue())
                 .containsEntry("costlake.step.rows{step=persist}", (double) resultRowsOf(runId))
-                // daily + month-to-date, each: 9 CSV files and a PDF
-                .containsEntry("costlake.step.rows{step=report}", 20.0);
+                // daily + month-to-date, each: 10 CSV files (label costs among them) and a PDF
+                .containsEntry("costlake.step.rows{step=report}", 22.0);
         assertThat(stored.get("costlake.samples.loaded")).isPositive();
         assertThat(run.get(COST_RUN.NODE_COST)).isEqualByComparingTo("19.20");
         for (String step : List.of("ingest", "attribute", "persist", "report")) {
