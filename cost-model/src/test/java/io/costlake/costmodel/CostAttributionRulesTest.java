@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
 import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.testing.OpenMetricsFixture;
 import io.costlake.ingest.testing.TestSpark;
@@ -76,8 +76,8 @@ class CostAttributionRulesTest {
                 .volume("pv-old", 73, "standard", null, null)
                 .writeTo(dir.resolve("day.om"));
         lake = new Lake(spark, dir.resolve("lake").toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        new BronzeIngest(lake).ingest(source.read(source.files(file.toString(), DAY)), DAY, "default");
+        MetricsFiles files = new MetricsFiles(spark);
+        new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "default");
         defaults = attribute(HOURLY);
         // Tests with other settings re-attribute the day; keep the default results.
         namespaces = gold(GoldTable.NAMESPACE_DAY, "namespace");

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.ingest.bronze.BronzeIngest;
 import io.costlake.ingest.bronze.IngestSummary;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.pricing.PriceBookReader;
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
@@ -67,9 +67,9 @@ class CostConservationPropertyTest {
     @BeforeAll
     void generateAndIngestManyClusters() {
         SparkSession spark = TestSpark.session();
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
+        MetricsFiles metricsFiles = new MetricsFiles(spark);
         SplittableRandom random = new SplittableRandom(20_261_125L);
-        List<String> files = new ArrayList<>();
+        List<MetricsFiles.MetricsFile> files = new ArrayList<>();
         Path priceBook = null;
         for (int seed = 1; seed <= CLUSTERS; seed++) {
             int gpus = 4 * random.nextInt(6);
@@ -80,11 +80,11 @@ class CostConservationPropertyTest {
             SyntheticClusterGenerator.Result generated = new SyntheticClusterGenerator().generate(
                     new SyntheticClusterSpec("c" + seed, nodes, pods, gpus, 1, DAY, STEP, seed, variety),
                     dir.resolve("c" + seed));
-            files.addAll(source.files(generated.metricsDir().toString(), DAY));
+            files.addAll(metricsFiles.files(generated.metricsDir().toString(), DAY));
             priceBook = generated.priceBook();
         }
         lake = new Lake(spark, dir.resolve("lake").toString());
-        IngestSummary summary = new BronzeIngest(lake).ingest(source.read(files), DAY, "default");
+        IngestSummary summary = new BronzeIngest(lake).ingest(metricsFiles, files, DAY, "default");
         assertThat(summary.clusters()).hasSize(CLUSTERS);
         assertThat(summary.total().quarantined()).isZero();
         clusters = List.copyOf(summary.clusters());

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.costlake.ingest.bronze.BronzeIngest;
 import io.costlake.ingest.bronze.IngestSummary;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.testing.TestSpark;
 
 /**
@@ -82,8 +82,8 @@ class IdleGpuAlibabaTraceTest {
         }
         SparkSession spark = TestSpark.session();
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        IngestSummary summary = new BronzeIngest(lake).ingest(source.read(source.files(metrics.toString(), DAY)), DAY,
+        MetricsFiles files = new MetricsFiles(spark);
+        IngestSummary summary = new BronzeIngest(lake).ingest(files, files.files(metrics.toString(), DAY), DAY,
                 "alibaba");
         assertThat(summary.total().quarantined()).isZero();
         IdleGpuResult result = new IdleGpuDetector(lake, IdleGpuConfig.defaults().withStepSeconds(STEP))

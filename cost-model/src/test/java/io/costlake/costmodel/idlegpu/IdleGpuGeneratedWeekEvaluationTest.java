@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.costlake.ingest.bronze.BronzeIngest;
 import io.costlake.ingest.bronze.IngestSummary;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
 import io.costlake.ingest.synthetic.SyntheticClusterSpec;
 import io.costlake.ingest.testing.TestSpark;
@@ -37,12 +37,12 @@ class IdleGpuGeneratedWeekEvaluationTest {
         SyntheticClusterGenerator.Result generated = new SyntheticClusterGenerator().generate(
                 new SyntheticClusterSpec("prod", 7, 24, 20, DAYS, FIRST, 300, 11L), dir.resolve("input"));
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
+        MetricsFiles files = new MetricsFiles(spark);
         IdleGpuDetector detector = new IdleGpuDetector(lake, IdleGpuConfig.defaults().withStepSeconds(300));
         for (int d = 0; d < DAYS; d++) {
             LocalDate day = FIRST.plusDays(d);
             IngestSummary summary = new BronzeIngest(lake).ingest(
-                    source.read(source.files(generated.metricsDir().toString(), day)), day, "default");
+                    files, files.files(generated.metricsDir().toString(), day), day, "default");
             assertThat(summary.total().quarantined()).isZero();
             System.out.println(day + ": " + detector.detect(summary.clusters(), day));
         }

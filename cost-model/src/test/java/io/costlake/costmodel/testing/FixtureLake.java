@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 
 import io.costlake.costmodel.GoldTable;
 import io.costlake.ingest.bronze.BronzeIngest;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
 import io.costlake.ingest.testing.TestSpark;
 
 /** A lake holding one ingested fixture day, and the gold rows of a cluster-day by their key, for cost tests. */
@@ -22,8 +22,8 @@ public final class FixtureLake {
     public static Lake ingest(Path metrics, LocalDate day, Path root) {
         SparkSession spark = TestSpark.session();
         Lake lake = new Lake(spark, root.toString());
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        new BronzeIngest(lake).ingest(source.read(source.files(metrics.toString(), day)), day, "default");
+        MetricsFiles files = new MetricsFiles(spark);
+        new BronzeIngest(lake).ingest(files, files.files(metrics.toString(), day), day, "default");
         return lake;
     }
 

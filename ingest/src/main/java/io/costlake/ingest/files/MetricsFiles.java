@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -34,6 +36,8 @@ import io.costlake.ingest.openmetrics.SampleRows;
  * given by name is read as OpenMetrics unless its extension says CSV or Parquet.
  */
 public final class MetricsFiles {
+    private static final Pattern ISO_DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
+
     /** How a file's samples are written. */
     public enum Format {
         OPENMETRICS(".om", ".prom", ".txt", ".openmetrics", ".om.gz", ".prom.gz", ".txt.gz", ".openmetrics.gz"),
@@ -92,7 +96,7 @@ public final class MetricsFiles {
                 Optional<Format> format = Format.ofName(name);
                 boolean readable = entry.isFile() || format.equals(Optional.of(Format.PARQUET));
                 if (readable && format.isPresent() && !name.startsWith(".") && !name.startsWith("_")
-                        && OpenMetricsFileSource.datedOn(name).map(day::equals).orElse(true)) {
+                        && datedOn(name).map(day::equals).orElse(true)) {
                     files.add(new MetricsFile(entry.getPath().toString(), format.get()));
                 }
             }
@@ -141,5 +145,18 @@ public final class MetricsFiles {
     private Dataset<Row> union(List<Optional<Dataset<Row>>> sources) {
         return sources.stream().flatMap(Optional::stream).reduce(Dataset::union)
                 .orElseGet(() -> spark.createDataFrame(List.of(), ParsedSamples.SCHEMA));
+    }
+
+    /** The ISO date a file name carries ({@code 2026-03-01.om}), if any. */
+    private static Optional<LocalDate> datedOn(String fileName) {
+        Matcher matcher = ISO_DATE.matcher(fileName);
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(matcher.group(1)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -2,21 +2,12 @@ package io.costlake.ingest.openmetrics;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
@@ -34,49 +25,15 @@ import scala.jdk.javaapi.CollectionConverters;
  * Reads OpenMetrics / Prometheus text files with timestamps (plain or gzip) as {@link ParsedSamples}.
  *
  * <p>Files are streamed by Hadoop's line reader in splits, so a file of many GB is never held in memory and
- * is parsed by all cores. Line numbers are exact: {@code zipWithIndex} first counts the lines of each
- * split (a cheap extra pass) and then numbers them. A directory is one input; files whose name carries
- * an ISO date other than the day being ingested (as {@code costlake generate} writes them) are skipped
- * without being read.
+ * is parsed by all cores. Which files make an input is {@link io.costlake.ingest.files.MetricsFiles}' business.
  */
 public final class OpenMetricsFileSource {
-    private static final Pattern ISO_DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
-
     private static final long MIN_SPLIT_BYTES = 256L << 20;
 
     private final SparkSession spark;
 
     public OpenMetricsFileSource(SparkSession spark) {
         this.spark = requireNonNull(spark, "spark is null");
-    }
-
-    /** The files an input path stands for on the given day; fails when the path does not exist. */
-    public List<String> files(String input, LocalDate day) {
-        requireNonNull(input, "input is null");
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        try {
-            Path path = new Path(input);
-            FileSystem fs = path.getFileSystem(conf);
-            if (!fs.exists(path)) {
-                throw new MetricsInputException("metrics input not found: " + input);
-            }
-            List<String> files = new ArrayList<>();
-            if (fs.getFileStatus(path).isDirectory()) {
-                for (FileStatus status : fs.listStatus(path)) {
-                    String name = status.getPath().getName();
-                    if (status.isFile() && !name.startsWith(".") && !name.startsWith("_") && isMetricsFile(name)
-                            && datedOn(name).map(day::equals).orElse(true)) {
-                        files.add(status.getPath().toString());
-                    }
-                }
-                files.sort(String::compareTo);
-            } else {
-                files.add(fs.makeQualified(path).toString());
-            }
-            return files;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list metrics input " + input, e);
-        }
     }
 
     public Dataset<Row> read(List<String> files) {
@@ -233,25 +190,6 @@ public final class OpenMetricsFileSource {
                     new Timestamp(sample.timestampMillis()), sample.value(), null, null);
         } catch (MalformedLineException e) {
             return RowFactory.create(file, lineNumber, null, null, null, null, e.getMessage(), line);
-        }
-    }
-
-    private static boolean isMetricsFile(String name) {
-        return name.endsWith(".om") || name.endsWith(".prom") || name.endsWith(".txt") || name.endsWith(".openmetrics")
-                || name.endsWith(".om.gz") || name.endsWith(".prom.gz") || name.endsWith(".txt.gz")
-                || name.endsWith(".openmetrics.gz");
-    }
-
-    /** The ISO date a file name carries ({@code 2026-03-01.om}), if any. */
-    public static Optional<LocalDate> datedOn(String fileName) {
-        Matcher matcher = ISO_DATE.matcher(fileName);
-        if (!matcher.find()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(LocalDate.parse(matcher.group(1)));
-        } catch (java.time.format.DateTimeParseException e) {
-            return Optional.empty();
         }
     }
 }

@@ -2,6 +2,10 @@ package io.costlake.ingest.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -13,27 +17,36 @@ public final class CostlakeSpark {
 
     public static SparkSession session(String master) {
         requireNonNull(master, "master is null");
-        SparkSession.Builder builder = SparkSession.builder()
-                .appName("costlake")
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.session.timeZone", "UTC")
-                // Day-sized batches on a few cores: AQE coalesces the shuffle partitions down to what the data needs.
-                .config("spark.sql.shuffle.partitions", "16")
-                .config("spark.sql.adaptive.enabled", "true")
-                .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
-                .config("spark.databricks.delta.snapshotPartitions", "2")
-                .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
-                .config("spark.sql.sources.partitionOverwriteMode", "static")
-                // Partitioned writes (staging by outcome and table, Delta tables by cluster and day) keep one open
-                // file per partition value instead of sorting every row by the partition columns first: a day
-                // has few partition values and many rows, and the sort was most of the write's time.
-                .config("spark.sql.optimizer.plannedWrite.enabled", "false")
-                .config("spark.sql.maxConcurrentOutputFileWriters", "32");
+        // new SparkConf() holds the spark.* system properties (spark-submit --conf, -D); those win over the
+        // defaults below, so a cluster's own settings are never silently replaced.
+        SparkConf conf = new SparkConf();
+        defaults().forEach(conf::setIfMissing);
+        SparkSession.Builder builder = SparkSession.builder().appName("costlake").config(conf);
         if (!master.isBlank()) {
             builder.master(master);
         }
         return builder.getOrCreate();
+    }
+
+    /** The settings costlake needs or chose, in the order they are explained. */
+    static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+        defaults.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        defaults.put("spark.ui.enabled", "false");
+        defaults.put("spark.sql.session.timeZone", "UTC");
+        // Day-sized batches on a few cores: AQE coalesces the shuffle partitions down to what the data needs.
+        defaults.put("spark.sql.shuffle.partitions", "16");
+        defaults.put("spark.sql.adaptive.enabled", "true");
+        defaults.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
+        defaults.put("spark.databricks.delta.snapshotPartitions", "2");
+        defaults.put("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        defaults.put("spark.sql.sources.partitionOverwriteMode", "static");
+        // Partitioned writes (staging by outcome and table, Delta tables by cluster and day) keep one open
+        // file per partition value instead of sorting every row by the partition columns first: a day
+        // has few partition values and many rows, and the sort was most of the write's time.
+        defaults.put("spark.sql.optimizer.plannedWrite.enabled", "false");
+        defaults.put("spark.sql.maxConcurrentOutputFileWriters", "32");
+        return defaults;
     }
 }

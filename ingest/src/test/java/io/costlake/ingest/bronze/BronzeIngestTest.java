@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.openmetrics.MetricsInputException;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.testing.OpenMetricsFixture;
 import io.costlake.ingest.testing.TestSpark;
 
@@ -134,9 +134,9 @@ class BronzeIngestTest {
 
     @Test
     void missingInputFailsWithOneClearMessage() {
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
+        MetricsFiles files = new MetricsFiles(spark);
 
-        assertThatThrownBy(() -> source.files(dir.resolve("nope.om").toString(), DAY))
+        assertThatThrownBy(() -> files.files(dir.resolve("nope.om").toString(), DAY))
                 .isInstanceOf(MetricsInputException.class)
                 .hasMessageContaining("metrics input not found").hasMessageContaining("nope.om");
     }
@@ -148,15 +148,16 @@ class BronzeIngestTest {
         Files.writeString(dir.resolve("metrics/2026-03-01.om"), "# EOF\n");
         Files.writeString(dir.resolve("metrics/extra.prom.gz"), "");
 
-        List<String> files = new OpenMetricsFileSource(spark).files(dir.resolve("metrics").toString(), DAY);
+        List<String> files = new MetricsFiles(spark).files(dir.resolve("metrics").toString(), DAY).stream()
+                .map(MetricsFiles.MetricsFile::path).toList();
 
         assertThat(files).hasSize(2).anyMatch(name -> name.endsWith("2026-03-01.om"))
                 .anyMatch(name -> name.endsWith("extra.prom.gz"));
     }
 
     private IngestSummary ingest(Lake lake, Path file) {
-        OpenMetricsFileSource source = new OpenMetricsFileSource(spark);
-        return new BronzeIngest(lake).ingest(source.read(source.files(file.toString(), DAY)), DAY, "default");
+        MetricsFiles files = new MetricsFiles(spark);
+        return new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "default");
     }
 
     private static long count(Lake lake, BronzeTable table) {

@@ -31,7 +31,7 @@ import io.costlake.ingest.bronze.BronzeIngest;
 import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.bronze.IngestSummary;
 import io.costlake.ingest.lake.Lake;
-import io.costlake.ingest.openmetrics.OpenMetricsFileSource;
+import io.costlake.ingest.files.MetricsFiles;
 import io.costlake.ingest.openmetrics.ParsedSamples;
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
 import io.costlake.ingest.synthetic.SyntheticClusterSpec;
@@ -81,7 +81,7 @@ class PrometheusServerIngestTest {
     }
 
     private static Dataset<Row> fromFile() {
-        OpenMetricsFileSource files = new OpenMetricsFileSource(TestSpark.session());
+        MetricsFiles files = new MetricsFiles(TestSpark.session());
         return files.read(files.files(metricsFile.toString(), DAY));
     }
 
