@@ -51,9 +51,11 @@ final class CostlakeProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        // The --add-opens flags Spark needs, exactly as this JVM got them from Surefire's argLine.
+        // The --add-opens flags Spark needs and the test Spark settings, exactly as this JVM got them from
+        // Surefire's argLine.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(argument -> argument.startsWith("--add-opens")).forEach(command::add);
+                .filter(argument -> argument.startsWith("--add-opens") || argument.startsWith("-Dspark."))
+                .forEach(command::add);
         command.add("-cp");
         command.add(productionClasspath());
         command.add(CostlakeCommand.class.getName());
