@@ -17,15 +17,21 @@ public final class CostlakeSpark {
 
     public static SparkSession session(String master) {
         requireNonNull(master, "master is null");
-        // new SparkConf() holds the spark.* system properties (spark-submit --conf, -D); those win over the
-        // defaults below, so a cluster's own settings are never silently replaced.
-        SparkConf conf = new SparkConf();
-        defaults().forEach(conf::setIfMissing);
-        SparkSession.Builder builder = SparkSession.builder().appName("costlake").config(conf);
+        SparkSession.Builder builder = SparkSession.builder().appName("costlake").config(conf());
         if (!master.isBlank()) {
             builder.master(master);
         }
         return builder.getOrCreate();
+    }
+
+    /**
+     * The session's settings: the spark.* system properties (spark-submit --conf, {@code --spark-conf}, -D) win over
+     * costlake's defaults, so a cluster's own settings are never silently replaced.
+     */
+    static SparkConf conf() {
+        SparkConf conf = new SparkConf();
+        defaults().forEach(conf::setIfMissing);
+        return conf;
     }
 
     /** The settings costlake needs or chose, in the order they are explained. */
