@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sum;
@@ -69,15 +68,16 @@ public final class CostAttribution {
                 nodeLabels, bronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> podInfo = bronze(BronzeTable.POD_INFO, clusters, day);
-        Dataset<Row> allocations = new ContainerAllocation(config).allocate(
-                        bronze(BronzeTable.CONTAINER_CPU_USAGE, clusters, day),
-                        bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
-                        bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
-                        bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates)
-                // Per container and sample: kept on local disk, never unrolled into the heap (bounded memory).
-                .persist(StorageLevel.DISK_ONLY());
-        List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, allocations));
+        List<Dataset<Row>> cached = new ArrayList<>(List.of(rates));
+        String staging = lake.newStagingPath("attribute-" + day);
         try {
+            // Per container and sample, read by the container-hour and the node-day queries: staged as Parquet,
+            // never held in the heap (bounded memory).
+            Dataset<Row> allocations = lake.stage(staging + "/allocations", new ContainerAllocation(config).allocate(
+                    bronze(BronzeTable.CONTAINER_CPU_USAGE, clusters, day),
+                    bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
+                    bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
+                    bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates));
             Dataset<Row> containerHour = containerHours(allocations, podInfo, hours)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(containerHour);
@@ -115,6 +115,7 @@ public final class CostAttribution {
             return new AttributionResult(audits);
         } finally {
             cached.forEach(Dataset::unpersist);
+            lake.deleteStaging(staging);
         }
     }
 
@@ -129,9 +130,8 @@ public final class CostAttribution {
      * whose name is the ReplicaSet's without its pod-template hash (as OpenCost and Kubecost report them).
      */
     private static Dataset<Row> containerHours(Dataset<Row> allocations, Dataset<Row> podInfo, double hours) {
-        Dataset<Row> owners = podInfo.groupBy("cluster", "namespace", "pod").agg(
-                max_by(col("created_by_kind"), col("ts")).as("owner_kind"),
-                max_by(col("created_by_name"), col("ts")).as("owner_name"));
+        Dataset<Row> owners = LatestValues.per("cluster", "namespace", "pod")
+                .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(podInfo);
         Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
         return allocations.where(col("is_container"))
                 .withColumn("hour", timestamp_seconds(col("bucket").minus(col("bucket").mod(3600))))
@@ -195,10 +195,9 @@ public final class CostAttribution {
 
     /** Cost pool per (cluster, namespace): the config mapping, else the namespace label, else unassigned. */
     private Dataset<Row> costPools(Dataset<Row> objectLabels, SparkSession spark) {
-        Dataset<Row> labelled = objectLabels.where(col("object_kind").equalTo("namespace"))
-                .groupBy("cluster", "name")
-                .agg(max_by(nullif(col("labels").getItem(config.costPoolLabelColumn()), lit("")), col("ts"))
-                        .as("label_pool"))
+        Dataset<Row> labelled = LatestValues.per("cluster", "name")
+                .value("label_pool", nullif(col("labels").getItem(config.costPoolLabelColumn()), lit("")))
+                .of(objectLabels.where(col("object_kind").equalTo("namespace")))
                 .withColumnRenamed("name", "namespace");
         StructType schema = new StructType().add("namespace", DataTypes.StringType, false)
                 .add("mapped_pool", DataTypes.StringType, false);

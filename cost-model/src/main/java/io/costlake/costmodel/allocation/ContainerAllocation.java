@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -24,6 +23,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
 
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.LatestValues;
 import io.costlake.costmodel.pricing.NodeRates;
 
 /**
@@ -54,8 +54,8 @@ public final class ContainerAllocation {
         int step = config.stepSeconds();
         double hours = config.sampleHours();
 
-        Dataset<Row> podNodes = podInfo.where(col("node").isNotNull())
-                .groupBy("cluster", "namespace", "pod").agg(max_by(col("node"), col("ts")).as("pod_node"));
+        Dataset<Row> podNodes = LatestValues.per("cluster", "namespace", "pod").value("pod_node", col("node"))
+                .of(podInfo.where(col("node").isNotNull()));
 
         Dataset<Row> combined = cpuRates(cpuUsage).select(keys(step, col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"),
                         nullDouble("cpu_request"), nullDouble("ram_request"), nullDouble("gpu_whole"),

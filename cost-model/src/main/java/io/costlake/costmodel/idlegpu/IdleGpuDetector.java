@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_seconds;
@@ -30,6 +29,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import io.costlake.costmodel.GoldTable;
 import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.LatestValues;
 import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.lake.LakeTable;
@@ -79,11 +79,11 @@ public final class IdleGpuDetector {
         Dataset<Row> resources = optional(BronzeTable.CONTAINER_RESOURCE, clusters, day)
                 .orElseThrow(() -> new IllegalStateException("bronze table container_resource does not exist in "
                         + lake.root() + ": ingest the day first"));
-        Dataset<Row> samples = new GpuSamples(config).bind(gpu, resources, day)
-                // Per GPU and sample: kept on local disk, never unrolled into the heap (bounded memory).
-                .persist(StorageLevel.DISK_ONLY());
-        List<Dataset<Row>> cached = new ArrayList<>(List.of(samples));
+        List<Dataset<Row>> cached = new ArrayList<>();
+        String staging = lake.newStagingPath("idle-gpus-" + day);
         try {
+            // Per GPU and sample, read by several queries: staged as Parquet, never held in the heap.
+            Dataset<Row> samples = lake.stage(staging + "/samples", new GpuSamples(config).bind(gpu, resources, day));
             Dataset<Row> rates = nodeRates(clusters, day);
             IdleRuns idleRuns = new IdleRuns(config);
             Dataset<Row> runs = idleRuns.runs(idleRuns.idleHours(samples, day))
@@ -135,6 +135,7 @@ public final class IdleGpuDetector {
                     unresolved.getDouble(0));
         } finally {
             cached.forEach(Dataset::unpersist);
+            lake.deleteStaging(staging);
         }
     }
 
@@ -208,9 +209,8 @@ public final class IdleGpuDetector {
                 .orElseGet(() -> lake.spark().createDataFrame(List.of(), schema)
                         .withColumnRenamed("workload_kind", "gold_kind").withColumnRenamed("workload_name", "gold_name"));
         Dataset<Row> bronze = optional(BronzeTable.POD_INFO, clusters, day)
-                .map(rows -> rows.groupBy("cluster", "namespace", "pod").agg(
-                                max_by(col("created_by_kind"), col("ts")).as("owner_kind"),
-                                max_by(col("created_by_name"), col("ts")).as("owner_name"))
+                .map(rows -> LatestValues.per("cluster", "namespace", "pod")
+                        .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(rows)
                         .withColumn("info_kind", when(col("owner_kind").equalTo("ReplicaSet"), lit("Deployment"))
                                 .otherwise(col("owner_kind")))
                         .withColumn("info_name", when(col("owner_kind").equalTo("ReplicaSet"),

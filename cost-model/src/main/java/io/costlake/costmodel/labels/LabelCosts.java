@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -25,6 +24,7 @@ import org.apache.spark.sql.expressions.Window;
 
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.LatestValues;
 
 /**
  * Cost per value of a label of choice and day ({@code costlake.model.aggregate-labels}), as Kubecost's
@@ -67,12 +67,10 @@ public final class LabelCosts {
      */
     public Dataset<Row> labelDays(Dataset<Row> containerHour, Dataset<Row> namespaceDay, Dataset<Row> objectLabels,
             Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
-        Dataset<Row> podLabels = objectLabels.where(col("object_kind").equalTo("pod"))
-                .groupBy(col("cluster"), col("namespace"), col("name").as("pod"))
-                .agg(max_by(col("labels"), col("ts")).as("pod_labels"));
-        Dataset<Row> namespaceLabels = objectLabels.where(col("object_kind").equalTo("namespace"))
-                .groupBy(col("cluster"), col("name").as("namespace"))
-                .agg(max_by(col("labels"), col("ts")).as("namespace_labels"));
+        Dataset<Row> podLabels = LatestValues.per("cluster", "namespace", "name").value("pod_labels", col("labels"))
+                .of(objectLabels.where(col("object_kind").equalTo("pod"))).withColumnRenamed("name", "pod");
+        Dataset<Row> namespaceLabels = LatestValues.per("cluster", "name").value("namespace_labels", col("labels"))
+                .of(objectLabels.where(col("object_kind").equalTo("namespace"))).withColumnRenamed("name", "namespace");
 
         List<Column> podSums = new ArrayList<>();
         for (String measure : CONTAINER_MEASURES) {

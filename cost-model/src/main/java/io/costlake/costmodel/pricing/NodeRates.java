@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -28,6 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.LatestValues;
 import io.costlake.ingest.pricing.PriceBook;
 
 /**
@@ -87,12 +87,13 @@ public final class NodeRates {
         // one sample, so divide the summed slices by the number of samples.
         Dataset<Row> migPerSample = capacity.where(resource.startsWith("nvidia_com_mig_"))
                 .groupBy("cluster", "day", "node").agg(count_distinct(col("ts")).as("mig_samples"));
-        Dataset<Row> labels = nodeLabels.groupBy("cluster", "node").agg(
-                max_by(col("labels").getItem("label_node_kubernetes_io_instance_type"), col("ts")).as("instance_type"),
-                max_by(col("labels").getItem("label_nvidia_com_gpu_count"), col("ts")).cast("double")
-                        .as("label_gpu_count"),
-                max_by(col("labels").getItem("label_nvidia_com_gpu_product"), col("ts")).as("label_gpu_product"),
-                max_by(CapacityType.of(col("labels")), col("ts")).as("capacity_type"));
+        Dataset<Row> labels = LatestValues.per("cluster", "node")
+                .value("instance_type", col("labels").getItem("label_node_kubernetes_io_instance_type"))
+                .value("label_gpu_count", col("labels").getItem("label_nvidia_com_gpu_count"))
+                .value("label_gpu_product", col("labels").getItem("label_nvidia_com_gpu_product"))
+                .value("capacity_type", CapacityType.of(col("labels")))
+                .of(nodeLabels)
+                .withColumn("label_gpu_count", col("label_gpu_count").cast("double"));
         Dataset<Row> models = gpuSamples.where(col("model").isNotNull())
                 .groupBy("cluster", "node").agg(first(col("model"), true).as("dcgm_model"));
         Dataset<Row> openCost = openCostPrices.where(col("node").isNotNull())

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.JoinKeys;
+import io.costlake.costmodel.LatestValues;
 import io.costlake.costmodel.pricing.NodeRates;
 import io.costlake.ingest.pricing.PriceBook;
 
@@ -64,14 +64,16 @@ public final class VolumeCosts {
                 .agg(avg("value").divide(NodeRates.GIB).as("gib"));
         Dataset<Row> volumes = perInterval.groupBy("cluster", "day", "persistentvolume")
                 .agg(sum("gib").multiply(hours).as("gib_hours"), count(lit(1)).multiply(hours).as("hours"));
-        Dataset<Row> classes = pvInfo.where(col("persistentvolume").isNotNull())
-                .groupBy("cluster", "persistentvolume")
-                .agg(max_by(col("storageclass"), col("ts")).as("pv_storageclass"));
-        Dataset<Row> claims = pvcInfo.where(col("volumename").isNotNull().and(col("volumename").notEqual("")))
-                .groupBy(col("cluster"), col("volumename").as("persistentvolume"))
-                .agg(max_by(col("namespace"), col("ts")).as("claim_namespace"),
-                        max_by(col("persistentvolumeclaim"), col("ts")).as("persistentvolumeclaim"),
-                        max_by(col("storageclass"), col("ts")).as("pvc_storageclass"));
+        Dataset<Row> classes = LatestValues.per("cluster", "persistentvolume")
+                .value("pv_storageclass", col("storageclass"))
+                .of(pvInfo.where(col("persistentvolume").isNotNull()));
+        Dataset<Row> claims = LatestValues.per("cluster", "volumename")
+                .value("claim_namespace", col("namespace"))
+                .value("claim", col("persistentvolumeclaim"))
+                .value("pvc_storageclass", col("storageclass"))
+                .of(pvcInfo.where(col("volumename").isNotNull().and(col("volumename").notEqual(""))))
+                .withColumnRenamed("volumename", "persistentvolume")
+                .withColumnRenamed("claim", "persistentvolumeclaim");
         Dataset<Row> openCost = openCostPrices
                 .where(col("metric").equalTo("pv_hourly_cost").and(col("persistentvolume").isNotNull()))
                 .groupBy("cluster", "persistentvolume")

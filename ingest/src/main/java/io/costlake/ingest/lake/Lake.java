@@ -115,6 +115,18 @@ public final class Lake {
         return root + "/_staging/" + name + "-" + java.util.UUID.randomUUID();
     }
 
+    /**
+     * Writes {@code rows} as Parquet at a staging path and returns them read back. For per-sample intermediate
+     * results that several queries consume this is cheaper than {@code persist}: no cached batches are built and
+     * serialized block by block, the columns read back vectorized and pruned, and nothing is held in the heap.
+     */
+    public Dataset<Row> stage(String path, Dataset<Row> rows) {
+        requireNonNull(path, "path is null");
+        requireNonNull(rows, "rows is null");
+        rows.write().mode("overwrite").parquet(path);
+        return spark.read().parquet(path);
+    }
+
     /** Deletes a staging path; a failure to delete is not worth failing a run for. */
     public void deleteStaging(String path) {
         try {
