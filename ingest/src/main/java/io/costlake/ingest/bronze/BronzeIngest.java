@@ -2,6 +2,7 @@ package io.costlake.ingest.bronze;
 
 import static io.costlake.ingest.bronze.SampleResolver.CLUSTER;
 import static io.costlake.ingest.bronze.SampleResolver.SERIES;
+import static io.costlake.ingest.bronze.SampleResolver.SERIES_COLUMNS;
 import static io.costlake.ingest.bronze.SampleResolver.SERIES_ROW;
 import static io.costlake.ingest.bronze.SampleResolver.LINE_COUNT;
 import static io.costlake.ingest.bronze.SampleResolver.LOADED;
@@ -24,6 +25,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -141,13 +143,15 @@ public final class BronzeIngest {
      * that is checked, not assumed.
      */
     private Dataset<Row> seriesColumns(Dataset<Row> staged, String staging) {
-        List<Column> columns = new ArrayList<>(List.of(first(TABLE).as(TABLE), first(CLUSTER).as(CLUSTER)));
-        SampleResolver.STAGED_COLUMNS.forEach(name -> columns.add(first(name).as(name)));
-        columns.add(collect_set(col(RAW)).as("texts"));
         staged.where(col(OUTCOME).equalTo(SERIES_ROW)).groupBy(SERIES)
-                .agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new))
+                .agg(first(TABLE).as(TABLE), first(CLUSTER).as(CLUSTER), first(SERIES_COLUMNS).as(SERIES_COLUMNS),
+                        collect_set(col(RAW)).as("texts"))
                 .write().mode("overwrite").parquet(staging + "/series");
-        Dataset<Row> series = lake.spark().read().parquet(staging + "/series");
+        List<Column> columns = new ArrayList<>(List.of(col(SERIES), col(TABLE), col(CLUSTER), col("texts")));
+        SampleResolver.STAGED_COLUMNS.forEach(name -> columns.add(col("columns." + name).as(name)));
+        Dataset<Row> series = lake.spark().read().parquet(staging + "/series")
+                .withColumn("columns", from_json(col(SERIES_COLUMNS), SampleResolver.SERIES_COLUMNS_SCHEMA))
+                .select(columns.toArray(Column[]::new));
         List<Row> collisions = series.where(size(col("texts")).gt(1)).select("texts").limit(1).collectAsList();
         if (!collisions.isEmpty()) {
             throw new IllegalStateException("cannot ingest: these series have the same 64-bit id (a hash of their "

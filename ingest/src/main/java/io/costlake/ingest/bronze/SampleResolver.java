@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -46,6 +48,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     static final String REASON = "reason";
     static final String CLUSTER = "cluster";
     static final String SERIES = "series";
+    /** A series row's bronze column values as one JSON object: a sample row leaves it null. */
+    static final String SERIES_COLUMNS = "series_columns";
 
     static final String LOADED = "loaded";
     static final String QUARANTINED = "quarantined";
@@ -58,10 +62,25 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     /** The bronze columns of every table, in staging order. */
     static final List<String> STAGED_COLUMNS = List.copyOf(BronzeTable.allColumns().keySet());
+    /** The bronze columns of every table with their types: the shape of {@link #SERIES_COLUMNS}. */
+    static final StructType SERIES_COLUMNS_SCHEMA = seriesColumnsSchema();
 
     private static final List<String> FIXED_COLUMNS =
-            List.of(SOURCE, SPLIT, LINE, OUTCOME, TABLE, REASON, CLUSTER, SERIES, TS, VALUE, RAW);
+            List.of(SOURCE, SPLIT, LINE, OUTCOME, TABLE, REASON, CLUSTER, SERIES, TS, VALUE, RAW, SERIES_COLUMNS);
     static final StructType SCHEMA = stagingSchema();
+    private static final int SOURCE_AT = FIXED_COLUMNS.indexOf(SOURCE);
+    private static final int SPLIT_AT = FIXED_COLUMNS.indexOf(SPLIT);
+    private static final int LINE_AT = FIXED_COLUMNS.indexOf(LINE);
+    private static final int OUTCOME_AT = FIXED_COLUMNS.indexOf(OUTCOME);
+    private static final int TABLE_AT = FIXED_COLUMNS.indexOf(TABLE);
+    private static final int REASON_AT = FIXED_COLUMNS.indexOf(REASON);
+    private static final int CLUSTER_AT = FIXED_COLUMNS.indexOf(CLUSTER);
+    private static final int SERIES_AT = FIXED_COLUMNS.indexOf(SERIES);
+    private static final int TS_AT = FIXED_COLUMNS.indexOf(TS);
+    private static final int VALUE_AT = FIXED_COLUMNS.indexOf(VALUE);
+    private static final int RAW_AT = FIXED_COLUMNS.indexOf(RAW);
+    private static final int SERIES_COLUMNS_AT = FIXED_COLUMNS.indexOf(SERIES_COLUMNS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> RESOURCE_METRICS = Set.of("kube_pod_container_resource_requests",
             "kube_pod_container_resource_limits", "kube_node_status_capacity");
@@ -123,12 +142,12 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
             return null;
         }
         Object[] values = new Object[SCHEMA.size()];
-        values[3] = SERIES_ROW;
-        values[4] = series.table().tableName();
-        values[6] = series.cluster();
-        values[7] = series.id();
-        values[10] = series.text();
-        System.arraycopy(series.columns(), 0, values, FIXED_COLUMNS.size(), STAGED_COLUMNS.size());
+        values[OUTCOME_AT] = SERIES_ROW;
+        values[TABLE_AT] = series.table().tableName();
+        values[CLUSTER_AT] = series.cluster();
+        values[SERIES_AT] = series.id();
+        values[RAW_AT] = series.text();
+        values[SERIES_COLUMNS_AT] = seriesColumns(series);
         return RowFactory.create(values);
     }
 
@@ -150,21 +169,21 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         // A loaded sample is staged as little as possible (its series' columns are joined back when the tables
         // are written); a quarantined one with everything needed to find it in the input.
         Object[] values = new Object[SCHEMA.size()];
-        values[3] = outcome;
-        values[4] = series.inContract() ? series.table().tableName() : null;
-        values[6] = series.cluster();
+        values[OUTCOME_AT] = outcome;
+        values[TABLE_AT] = series.inContract() ? series.table().tableName() : null;
+        values[CLUSTER_AT] = series.cluster();
         if (outcome.equals(LOADED)) {
-            values[7] = series.id();
-            values[8] = timestampMillis;
-            values[9] = value;
+            values[SERIES_AT] = series.id();
+            values[TS_AT] = timestampMillis;
+            values[VALUE_AT] = value;
         } else if (reason != null) {
-            values[0] = source;
-            values[1] = split;
-            values[2] = line;
-            values[5] = reason;
-            values[8] = timestampMillis;
-            values[9] = value;
-            values[10] = text != null ? text : series.text() + " " + value + " " + timestampMillis;
+            values[SOURCE_AT] = source;
+            values[SPLIT_AT] = split;
+            values[LINE_AT] = line;
+            values[REASON_AT] = reason;
+            values[TS_AT] = timestampMillis;
+            values[VALUE_AT] = value;
+            values[RAW_AT] = text != null ? text : series.text() + " " + value + " " + timestampMillis;
         }
         return RowFactory.create(values);
     }
@@ -172,23 +191,23 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     @Override
     public Row malformed(String source, int split, long line, String error, String text) {
         Object[] values = new Object[SCHEMA.size()];
-        values[0] = source;
-        values[1] = split;
-        values[2] = line;
-        values[3] = QUARANTINED;
-        values[5] = error;
-        values[6] = defaultCluster;
-        values[10] = text;
+        values[SOURCE_AT] = source;
+        values[SPLIT_AT] = split;
+        values[LINE_AT] = line;
+        values[OUTCOME_AT] = QUARANTINED;
+        values[REASON_AT] = error;
+        values[CLUSTER_AT] = defaultCluster;
+        values[RAW_AT] = text;
         return RowFactory.create(values);
     }
 
     @Override
     public Row lineCount(String source, int split, long lines) {
         Object[] values = new Object[SCHEMA.size()];
-        values[0] = source;
-        values[1] = split;
-        values[2] = lines;
-        values[3] = LINE_COUNT;
+        values[SOURCE_AT] = source;
+        values[SPLIT_AT] = split;
+        values[LINE_AT] = lines;
+        values[OUTCOME_AT] = LINE_COUNT;
         return RowFactory.create(values);
     }
 
@@ -292,6 +311,37 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         return null;
     }
 
+    /**
+     * A series' bronze column values as a JSON object. Staged in one column of the series' own row, so the
+     * millions of sample rows carry one null there instead of a null in each of the ~20 bronze columns (each of
+     * which Parquet would still encode per row).
+     */
+    private static String seriesColumns(ResolvedSeries series) {
+        Map<String, Object> columns = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < STAGED_COLUMNS.size(); i++) {
+            Object value = series.columns()[i];
+            if (value instanceof scala.collection.Map<?, ?> map) {
+                value = scala.jdk.javaapi.CollectionConverters.asJava(map);
+            }
+            if (value != null) {
+                columns.put(STAGED_COLUMNS.get(i), value);
+            }
+        }
+        try {
+            return JSON.writeValueAsString(columns);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot stage the columns of series " + series.text(), e);
+        }
+    }
+
+    private static StructType seriesColumnsSchema() {
+        StructType schema = new StructType();
+        for (Map.Entry<String, DataType> column : BronzeTable.allColumns().entrySet()) {
+            schema = schema.add(column.getKey(), column.getValue(), true);
+        }
+        return schema;
+    }
+
     private static StructType stagingSchema() {
         Map<String, DataType> types = new java.util.LinkedHashMap<>();
         types.put(SOURCE, DataTypes.StringType);
@@ -305,10 +355,10 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         types.put(TS, DataTypes.LongType);
         types.put(VALUE, DataTypes.DoubleType);
         types.put(RAW, DataTypes.StringType);
+        types.put(SERIES_COLUMNS, DataTypes.StringType);
         if (!new ArrayList<>(types.keySet()).equals(FIXED_COLUMNS)) {
             throw new IllegalStateException("staging layout out of order");
         }
-        types.putAll(BronzeTable.allColumns());
         StructType schema = new StructType();
         for (Map.Entry<String, DataType> column : types.entrySet()) {
             schema = schema.add(column.getKey(), column.getValue(), true);
