@@ -46,7 +46,8 @@ public final class RunMetrics {
                     .description("Rows a step handled: samples loaded, container samples attributed, rows stored, "
                             + "report files").tags("step", step.step()).strongReference(true).register(registry);
             Gauge.builder("costlake.step.heap.peak", step::peakHeapBytes).baseUnit("bytes")
-                    .description("Peak heap of the driver JVM during a step").tags("step", step.step())
+                    .description("Largest heap in use after a garbage collection in the driver JVM during a step")
+                    .tags("step", step.step())
                     .strongReference(true).register(registry);
         }
         run.samples().ifPresent(samples -> samples(registry, samples));
