@@ -54,13 +54,13 @@ public final class LatestValues {
         if (values.isEmpty()) {
             throw new IllegalStateException("no value");
         }
-        List<Column> grouping = new ArrayList<>();
-        keys.forEach(key -> grouping.add(col(key)));
+        List<Column> keyColumns = keys.stream().map(org.apache.spark.sql.functions::col).toList();
+        List<Column> grouping = new ArrayList<>(keyColumns);
         values.forEach((name, value) -> grouping.add(value.as(name)));
         Dataset<Row> distinct = samples.groupBy(grouping.toArray(Column[]::new)).agg(max(col("ts")).as("ts"));
         List<Column> latest = new ArrayList<>();
         values.keySet().forEach(name -> latest.add(max_by(col(name), col("ts")).as(name)));
-        return distinct.groupBy(keys.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+        return distinct.groupBy(keyColumns.toArray(Column[]::new))
                 .agg(latest.get(0), latest.subList(1, latest.size()).toArray(Column[]::new));
     }
 }

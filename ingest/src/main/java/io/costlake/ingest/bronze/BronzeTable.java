@@ -117,13 +117,13 @@ public enum BronzeTable implements LakeTable {
     }
 
     /** The object's own labels ({@code label_*}), as kube-state-metrics exports them; other labels are the scrape's. */
-    private static Object objectLabels(String metric, Map<String, String> labels) {
+    private static Map<String, String> objectLabels(String metric, Map<String, String> labels) {
         Map<String, String> own = new java.util.TreeMap<>();
         labels.forEach((key, value) -> {
             if (key.startsWith("label_")) {
                 own.put(key, value);
             }
         });
-        return scala.jdk.javaapi.CollectionConverters.asScala(own);
+        return own;
     }
 }

@@ -11,7 +11,6 @@ import static io.costlake.ingest.openmetrics.ParsedSamples.VALUE;
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -63,23 +62,22 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     /** The bronze columns of every table, in staging order. */
     static final List<String> STAGED_COLUMNS = List.copyOf(BronzeTable.allColumns().keySet());
     /** The bronze columns of every table with their types: the shape of {@link #SERIES_COLUMNS}. */
-    static final StructType SERIES_COLUMNS_SCHEMA = seriesColumnsSchema();
+    static final StructType SERIES_COLUMNS_SCHEMA = struct(BronzeTable.allColumns());
 
-    private static final List<String> FIXED_COLUMNS =
-            List.of(SOURCE, SPLIT, LINE, OUTCOME, TABLE, REASON, CLUSTER, SERIES, TS, VALUE, RAW, SERIES_COLUMNS);
     static final StructType SCHEMA = stagingSchema();
-    private static final int SOURCE_AT = FIXED_COLUMNS.indexOf(SOURCE);
-    private static final int SPLIT_AT = FIXED_COLUMNS.indexOf(SPLIT);
-    private static final int LINE_AT = FIXED_COLUMNS.indexOf(LINE);
-    private static final int OUTCOME_AT = FIXED_COLUMNS.indexOf(OUTCOME);
-    private static final int TABLE_AT = FIXED_COLUMNS.indexOf(TABLE);
-    private static final int REASON_AT = FIXED_COLUMNS.indexOf(REASON);
-    private static final int CLUSTER_AT = FIXED_COLUMNS.indexOf(CLUSTER);
-    private static final int SERIES_AT = FIXED_COLUMNS.indexOf(SERIES);
-    private static final int TS_AT = FIXED_COLUMNS.indexOf(TS);
-    private static final int VALUE_AT = FIXED_COLUMNS.indexOf(VALUE);
-    private static final int RAW_AT = FIXED_COLUMNS.indexOf(RAW);
-    private static final int SERIES_COLUMNS_AT = FIXED_COLUMNS.indexOf(SERIES_COLUMNS);
+    // Positions in a staging row, which is built as an array for every sample.
+    private static final int SOURCE_AT = SCHEMA.fieldIndex(SOURCE);
+    private static final int SPLIT_AT = SCHEMA.fieldIndex(SPLIT);
+    private static final int LINE_AT = SCHEMA.fieldIndex(LINE);
+    private static final int OUTCOME_AT = SCHEMA.fieldIndex(OUTCOME);
+    private static final int TABLE_AT = SCHEMA.fieldIndex(TABLE);
+    private static final int REASON_AT = SCHEMA.fieldIndex(REASON);
+    private static final int CLUSTER_AT = SCHEMA.fieldIndex(CLUSTER);
+    private static final int SERIES_AT = SCHEMA.fieldIndex(SERIES);
+    private static final int TS_AT = SCHEMA.fieldIndex(TS);
+    private static final int VALUE_AT = SCHEMA.fieldIndex(VALUE);
+    private static final int RAW_AT = SCHEMA.fieldIndex(RAW);
+    private static final int SERIES_COLUMNS_AT = SCHEMA.fieldIndex(SERIES_COLUMNS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> RESOURCE_METRICS = Set.of("kube_pod_container_resource_requests",
@@ -319,12 +317,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     private static String seriesColumns(ResolvedSeries series) {
         Map<String, Object> columns = new java.util.LinkedHashMap<>();
         for (int i = 0; i < STAGED_COLUMNS.size(); i++) {
-            Object value = series.columns()[i];
-            if (value instanceof scala.collection.Map<?, ?> map) {
-                value = scala.jdk.javaapi.CollectionConverters.asJava(map);
-            }
-            if (value != null) {
-                columns.put(STAGED_COLUMNS.get(i), value);
+            if (series.columns()[i] != null) {
+                columns.put(STAGED_COLUMNS.get(i), series.columns()[i]);
             }
         }
         try {
@@ -332,14 +326,6 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot stage the columns of series " + series.text(), e);
         }
-    }
-
-    private static StructType seriesColumnsSchema() {
-        StructType schema = new StructType();
-        for (Map.Entry<String, DataType> column : BronzeTable.allColumns().entrySet()) {
-            schema = schema.add(column.getKey(), column.getValue(), true);
-        }
-        return schema;
     }
 
     private static StructType stagingSchema() {
@@ -356,9 +342,10 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         types.put(VALUE, DataTypes.DoubleType);
         types.put(RAW, DataTypes.StringType);
         types.put(SERIES_COLUMNS, DataTypes.StringType);
-        if (!new ArrayList<>(types.keySet()).equals(FIXED_COLUMNS)) {
-            throw new IllegalStateException("staging layout out of order");
-        }
+        return struct(types);
+    }
+
+    private static StructType struct(Map<String, DataType> types) {
         StructType schema = new StructType();
         for (Map.Entry<String, DataType> column : types.entrySet()) {
             schema = schema.add(column.getKey(), column.getValue(), true);
