@@ -86,6 +86,15 @@ public enum BronzeTable implements LakeTable {
         return tableName;
     }
 
+    /**
+     * None: bronze is read a (cluster, day) partition at a time, and min/max of every string column of every
+     * sample was a quarter of the time an ingest spent writing the tables (10,000-pod day: 135 s to 104 s).
+     */
+    @Override
+    public boolean columnStatistics() {
+        return false;
+    }
+
     public Set<String> metrics() {
         return metrics;
     }

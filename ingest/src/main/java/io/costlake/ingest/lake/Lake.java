@@ -6,13 +6,17 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,8 +30,13 @@ import io.delta.tables.DeltaTable;
  */
 public final class Lake {
     private static final int PARALLEL_WRITES = 4;
+    /** Delta's table property for how many leading columns get per-file statistics; 0 keeps only row counts. */
+    static final String STATISTICS_COLUMNS = "delta.dataSkippingNumIndexedCols";
+
     private final SparkSession spark;
     private final String root;
+    /** Tables without column statistics whose existing Delta metadata has been checked in this JVM. */
+    private final Set<String> statisticsChecked = ConcurrentHashMap.newKeySet();
 
     public Lake(SparkSession spark, String root) {
         this.spark = requireNonNull(spark, "spark is null");
@@ -58,12 +67,31 @@ public final class Lake {
         if (clusters.isEmpty()) {
             throw new IllegalArgumentException("no cluster to replace in " + table.tableName());
         }
-        rows.write()
+        DataFrameWriter<Row> writer = rows.write()
                 .format("delta")
                 .mode("overwrite")
                 .option("replaceWhere", partitionPredicate(clusters, day))
-                .partitionBy("cluster", "day")
-                .save(path(table));
+                .partitionBy("cluster", "day");
+        if (!table.columnStatistics()) {
+            // A "delta." option becomes a table property when the write creates the table; a table an earlier
+            // version created is altered once.
+            writer = writer.option(STATISTICS_COLUMNS, "0");
+            withoutColumnStatistics(table);
+        }
+        writer.save(path(table));
+    }
+
+    private void withoutColumnStatistics(LakeTable table) {
+        String path = path(table);
+        if (!statisticsChecked.add(path) || !DeltaTable.isDeltaTable(spark, path)) {
+            return;
+        }
+        Row properties = DeltaTable.forPath(spark, path).detail().select("properties").first();
+        Map<String, String> current = properties.getJavaMap(0);
+        if (!"0".equals(current.get(STATISTICS_COLUMNS))) {
+            spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('"
+                    + STATISTICS_COLUMNS + "' = '0')");
+        }
     }
 
     /** One table's replacement of a day, for {@link #replaceAll}. */

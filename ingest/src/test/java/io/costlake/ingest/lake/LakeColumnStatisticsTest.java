@@ -1,0 +1,113 @@
+package io.costlake.ingest.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.delta.tables.DeltaTable;
+import io.costlake.ingest.testing.TestSpark;
+
+/**
+ * Tables that say they need no column statistics are written without them (Delta's file entries carry only
+ * the row count), and keep that across re-runs and for tables an earlier version created with statistics.
+ */
+class LakeColumnStatisticsTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final StructType SCHEMA = new StructType().add("cluster", DataTypes.StringType)
+            .add("day", DataTypes.DateType).add("pod", DataTypes.StringType).add("value", DataTypes.DoubleType);
+
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = TestSpark.session();
+
+    private record Table(String layer, String tableName, boolean columnStatistics) implements LakeTable {}
+
+    @Test
+    void aTableWithoutStatisticsIsCreatedWithoutThemAndKeepsThatWhenADayIsReplaced() throws IOException {
+        Lake lake = new Lake(spark, dir.toString());
+        Table bronze = new Table("bronze", "samples", false);
+
+        lake.replace(bronze, List.of("prod"), DAY, rows(DAY, "web-1", "web-2"));
+        lake.replace(bronze, List.of("prod"), DAY, rows(DAY, "web-3"));
+
+        assertThat(property(lake, bronze)).isEqualTo("0");
+        assertThat(fileStatistics(lake, bronze)).isNotEmpty().allSatisfy(stats -> assertThat(stats)
+                .contains("numRecords").doesNotContain("minValues").doesNotContain("maxValues"));
+        assertThat(lake.readAll(bronze).orElseThrow().select("pod").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("web-3");
+    }
+
+    @Test
+    void aTableWithStatisticsKeepsThem() throws IOException {
+        Lake lake = new Lake(spark, dir.toString());
+        Table gold = new Table("gold", "costs", true);
+
+        lake.replace(gold, List.of("prod"), DAY, rows(DAY, "web-1"));
+
+        assertThat(property(lake, gold)).isNull();
+        assertThat(fileStatistics(lake, gold)).isNotEmpty().allSatisfy(stats -> assertThat(stats)
+                .contains("minValues").contains("web-1"));
+    }
+
+    @Test
+    void aTableAnEarlierVersionWroteWithStatisticsIsAlteredOnTheNextReplace() throws IOException {
+        Lake lake = new Lake(spark, dir.toString());
+        Table before = new Table("bronze", "samples", true);
+        lake.replace(before, List.of("prod"), DAY, rows(DAY, "web-1"));
+        assertThat(property(lake, before)).isNull();
+
+        Table now = new Table("bronze", "samples", false);
+        lake.replace(now, List.of("prod"), DAY.plusDays(1), rows(DAY.plusDays(1), "web-2"));
+
+        assertThat(property(lake, now)).isEqualTo("0");
+        // The new day's file has only its row count; the older day's file keeps what it was written with.
+        assertThat(fileStatistics(lake, now)).filteredOn(stats -> !stats.contains("minValues")).hasSize(1);
+        assertThat(lake.readAll(now).orElseThrow().count()).isEqualTo(2);
+    }
+
+    private Dataset<Row> rows(LocalDate day, String... pods) {
+        List<Row> rows = Stream.of(pods)
+                .map(pod -> RowFactory.create("prod", java.sql.Date.valueOf(day), pod, 1.5)).toList();
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    private String property(Lake lake, LakeTable table) {
+        Map<String, String> properties = DeltaTable.forPath(spark, lake.path(table)).detail()
+                .select("properties").first().getJavaMap(0);
+        return properties.get(Lake.STATISTICS_COLUMNS);
+    }
+
+    /** The stats of every data file added by the table's commits, as Delta wrote them in its log. */
+    private static List<String> fileStatistics(Lake lake, LakeTable table) throws IOException {
+        Path log = Path.of(lake.path(table), "_delta_log");
+        try (Stream<Path> commits = Files.list(log)) {
+            return commits.filter(path -> path.toString().endsWith(".json")).sorted()
+                    .flatMap(path -> {
+                        try {
+                            return Files.readAllLines(path).stream();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(line -> line.startsWith("{\"add\""))
+                    .map(line -> line.substring(line.indexOf("\"stats\":")))
+                    .toList();
+        }
+    }
+}
