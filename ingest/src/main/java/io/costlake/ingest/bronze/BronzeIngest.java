@@ -108,17 +108,16 @@ public final class BronzeIngest {
             Set<String> clusters = outcomes.keySet();
 
             List<Lake.Replacement> writes = new ArrayList<>();
+            Column dayColumn = lit(java.sql.Date.valueOf(day)).as("day");
             for (BronzeTable table : BronzeTable.values()) {
-                List<Column> columns = new ArrayList<>(List.of(col(CLUSTER), lit(java.sql.Date.valueOf(day)).as("day"),
-                        timestamp_millis(col(TS)).as(TS)));
-                table.columns().forEach(column -> columns.add(col(column.name())));
-                columns.add(col(VALUE));
-                Dataset<Row> samples = staged.where(col(OUTCOME).equalTo(LOADED)
-                        .and(col(TABLE).equalTo(table.tableName()))).select(SERIES, TS, VALUE);
-                Dataset<Row> tableSeries = series.where(col(TABLE).equalTo(table.tableName()));
-                writes.add(new Lake.Replacement(table, samples.join(broadcast(tableSeries), SERIES)
-                        .select(columns.toArray(Column[]::new))));
+                writes.add(new Lake.Replacement(table, staged.where(col(OUTCOME).equalTo(LOADED)
+                                .and(col(TABLE).equalTo(table.tableName())))
+                        .select(col(CLUSTER), dayColumn, col(SERIES), timestamp_millis(col(TS)).as(TS), col(VALUE))));
             }
+            List<Column> seriesColumns = new ArrayList<>(List.of(col(CLUSTER), dayColumn, col(SERIES), col(TABLE)));
+            SampleResolver.STAGED_COLUMNS.forEach(name -> seriesColumns.add(col(name)));
+            writes.add(new Lake.Replacement(BronzeSeriesTable.INSTANCE,
+                    series.select(seriesColumns.toArray(Column[]::new))));
             writes.add(new Lake.Replacement(QuarantineTable.INSTANCE, quarantine(staged, day)));
             lake.replaceAll(clusters, day, writes);
 

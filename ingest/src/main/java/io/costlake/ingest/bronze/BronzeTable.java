@@ -5,21 +5,33 @@ import static io.costlake.ingest.bronze.Labels.first;
 import static io.costlake.ingest.bronze.Labels.namespace;
 import static io.costlake.ingest.bronze.Labels.node;
 import static io.costlake.ingest.bronze.Labels.pod;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
+import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.lake.LakeTable;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The typed bronze tables: one per metric family of the input contract (DESIGN §2.1), raw samples with
  * the labels the cost model needs pulled out into columns. Every table also has cluster, day, ts and
  * value. Columns are read from a series' labels in Java, once per series (see {@link SampleResolver}).
+ *
+ * <p>As stored, a table's rows are (cluster, day, series, ts, value) under {@code bronze/samples/<name>}, and the
+ * series' columns are in {@link BronzeSeriesTable}, once per series and day; {@link #rows} joins them back, so
+ * readers see the typed rows. Writing a pod's strings with every sample was most of an ingest's write time.
  */
 public enum BronzeTable implements LakeTable {
     CONTAINER_CPU_USAGE("container_cpu_usage", Set.of("container_cpu_usage_seconds_total"),
@@ -84,6 +96,32 @@ public enum BronzeTable implements LakeTable {
     @Override
     public String tableName() {
         return tableName;
+    }
+
+    @Override
+    public String location() {
+        return "bronze/samples/" + tableName;
+    }
+
+    /**
+     * The typed rows: the stored samples joined with their series' columns (a broadcast hash join on the
+     * series id; the join on cluster and day too lets a reader's partition filter reach the series table).
+     */
+    @Override
+    public Dataset<Row> rows(Lake lake, Dataset<Row> stored) {
+        Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
+                        "bronze table " + tableName + " has samples but the lake at " + lake.root() + " has no series"))
+                .where(col(BronzeSeriesTable.TABLE).equalTo(tableName));
+        List<Column> seriesColumns = new ArrayList<>(List.of(col("cluster"), col("day"), col(BronzeSeriesTable.SERIES)));
+        List<Column> typed = new ArrayList<>(List.of(col("cluster"), col("day"), col("ts")));
+        for (NamedColumn column : columns) {
+            seriesColumns.add(col(column.name()));
+            typed.add(col(column.name()));
+        }
+        typed.add(col("value"));
+        return stored.join(broadcast(series.select(seriesColumns.toArray(Column[]::new))),
+                        CollectionConverters.asScala(List.of("cluster", "day", BronzeSeriesTable.SERIES)).toList())
+                .select(typed.toArray(Column[]::new));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -151,7 +152,7 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     @Override
     public Row sample(ResolvedSeries series, String source, int split, long line, long timestampMillis, double value,
-            String text) {
+            Supplier<String> text) {
         String reason = reason(series, value);
         long epochDay = Math.floorDiv(timestampMillis, MILLIS_PER_DAY);
         String outcome;
@@ -181,7 +182,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
             values[REASON_AT] = reason;
             values[TS_AT] = timestampMillis;
             values[VALUE_AT] = value;
-            values[RAW_AT] = text != null ? text : series.text() + " " + value + " " + timestampMillis;
+            String written = text.get();
+            values[RAW_AT] = written != null ? written : series.text() + " " + value + " " + timestampMillis;
         }
         return RowFactory.create(values);
     }
@@ -251,8 +253,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
                         emit(seriesRow);
                     }
                 }
-                emit(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5),
-                        row.getString(7)));
+                String raw = row.getString(7);
+                emit(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5), () -> raw));
             }
         };
     }

@@ -56,7 +56,7 @@ public final class Lake {
     }
 
     public String path(LakeTable table) {
-        return root + "/" + table.layer() + "/" + table.tableName();
+        return root + "/" + table.location();
     }
 
     /** Replaces the rows of the given clusters and day with {@code rows}; other partitions are untouched. */
@@ -175,7 +175,7 @@ public final class Lake {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return Optional.empty();
         }
-        return Optional.of(spark.read().format("delta").load(path));
+        return Optional.of(table.rows(this, spark.read().format("delta").load(path)));
     }
 
     static String partitionPredicate(Collection<String> clusters, LocalDate day) {

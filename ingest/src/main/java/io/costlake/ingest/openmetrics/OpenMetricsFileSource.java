@@ -2,6 +2,7 @@ package io.costlake.ingest.openmetrics;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class OpenMetricsFileSource {
         private final Iterator<Tuple2<LongWritable, Text>> records;
         private final SampleRows<S> rows;
         private final OpenMetricsLineParser parser = new OpenMetricsLineParser();
-        private final java.util.HashMap<String, S> series = new java.util.HashMap<>();
+        private final java.util.HashMap<SeriesBytes, S> series = new java.util.HashMap<>();
         private long lineNumber;
         private boolean counted;
 
@@ -105,7 +106,7 @@ public final class OpenMetricsFileSource {
         protected boolean fill() {
             if (records.hasNext()) {
                 lineNumber++;
-                read(records.next()._2().toString());
+                read(records.next()._2());
                 return true;
             }
             if (!counted) {
@@ -116,36 +117,57 @@ public final class OpenMetricsFileSource {
             return false;
         }
 
-        private void read(String line) {
-            int start = OpenMetricsLineParser.sampleStart(line);
+        /**
+         * A sample of a series met before is read from the line's bytes: only its value and timestamp are
+         * decoded. A new series, or a line that does not parse, is decoded and read in full, so errors name
+         * their column as a person counts it.
+         */
+        private void read(Text record) {
+            byte[] bytes = record.getBytes();
+            int length = record.getLength();
+            int start = OpenMetricsLineParser.sampleStart(bytes, length);
             if (start < 0) {
                 return;
             }
+            int end = OpenMetricsLineParser.seriesEnd(bytes, start, length);
+            SeriesBytes key = SeriesBytes.view(bytes, start, end - start);
+            S resolved = series.get(key);
+            if (resolved != null) {
+                try {
+                    // Well-formed, the rest of the line is ASCII; anything else fails to parse and is read again.
+                    String rest = new String(bytes, end, length - end, StandardCharsets.ISO_8859_1);
+                    OpenMetricsLineParser.SampleValue sample = parser.parseValue(rest, 0);
+                    emit(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
+                            record::toString));
+                    return;
+                } catch (MalformedLineException e) {
+                    // read the whole line below, for the error's column
+                }
+            }
+            String line = record.toString();
             try {
-                int end = OpenMetricsLineParser.seriesEnd(line, start);
-                String text = line.substring(start, end);
-                S resolved = series.get(text);
+                int seriesEnd = start + new String(bytes, start, end - start, StandardCharsets.UTF_8).length();
                 if (resolved == null) {
                     OpenMetricsLineParser.ParsedSeries parsed = parser.parseSeries(line, start);
-                    if (parsed.end() != end) {
+                    if (parsed.end() != seriesEnd) {
                         // The quick scan and the parser disagree on where the series ends: the line is broken,
                         // and parsing its value from the parser's end position reports where.
                         parser.parseValue(line, parsed.end());
-                        throw new MalformedLineException("malformed series at column " + (end + 1));
+                        throw new MalformedLineException("malformed series at column " + (seriesEnd + 1));
                     }
-                    resolved = rows.series(text, parsed.metric(), parsed.labels());
+                    resolved = rows.series(line.substring(start, seriesEnd), parsed.metric(), parsed.labels());
                     if (series.size() >= MAX_CACHED_SERIES) {
                         series.clear();
                     }
-                    series.put(text, resolved);
+                    series.put(key.copy(), resolved);
                     Row seriesRow = rows.seriesRow(resolved);
                     if (seriesRow != null) {
                         emit(seriesRow);
                     }
                 }
-                OpenMetricsLineParser.SampleValue sample = parser.parseValue(line, end);
+                OpenMetricsLineParser.SampleValue sample = parser.parseValue(line, seriesEnd);
                 emit(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
-                        line));
+                        () -> line));
             } catch (MalformedLineException e) {
                 emit(rows.malformed(file, split, lineNumber, e.getMessage(), line));
             }

@@ -38,24 +38,33 @@ public final class OpenMetricsLineParser {
         return pos == length || line.charAt(pos) == '#' ? -1 : pos;
     }
 
+    /** Where the sample on a line of bytes starts, or -1 for comments, metadata and blank lines. */
+    public static int sampleStart(byte[] line, int length) {
+        int pos = 0;
+        while (pos < length && line[pos] == ' ') {
+            pos++;
+        }
+        return pos == length || line[pos] == '#' ? -1 : pos;
+    }
+
     /**
-     * Where the series ({@code name{labels}}) that starts at {@code start} ends, found without validating it.
-     * A dump repeats each series once per sample, so readers cache the parsed series by this text and parse
+     * Where the series ({@code name{labels}}) that starts at {@code start} ends, found without validating it,
+     * on the line's UTF-8 bytes (the delimiters are ASCII, which never occurs inside a multi-byte character).
+     * A dump repeats each series once per sample, so readers cache the parsed series by these bytes and parse
      * only the value and timestamp of each line; the cache misses go through {@link #parseSeries}, which
      * checks everything.
      */
-    public static int seriesEnd(String line, int start) {
-        int length = line.length();
+    public static int seriesEnd(byte[] line, int start, int length) {
         int pos = start;
-        while (pos < length && line.charAt(pos) != '{' && line.charAt(pos) != ' ') {
+        while (pos < length && line[pos] != '{' && line[pos] != ' ') {
             pos++;
         }
-        if (pos == length || line.charAt(pos) != '{') {
+        if (pos == length || line[pos] != '{') {
             return pos;
         }
         boolean quoted = false;
         while (++pos < length) {
-            char c = line.charAt(pos);
+            byte c = line[pos];
             if (quoted) {
                 if (c == '\\') {
                     pos++;

@@ -2,6 +2,7 @@ package io.costlake.ingest.openmetrics;
 
 import java.io.Serializable;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,8 +32,12 @@ public interface SampleRows<S> extends Serializable {
     /** A row describing a series, emitted before its first sample in each split; null for none. */
     Row seriesRow(S series);
 
-    /** A sample of a resolved series; {@code text} is the input line, for a quarantine to show. */
-    Row sample(S series, String source, int split, long line, long timestampMillis, double value, String text);
+    /**
+     * A sample of a resolved series; {@code text} gives the input line (or null where there is none), asked
+     * for only when a quarantine shows it: most samples are never decoded into text.
+     */
+    Row sample(S series, String source, int split, long line, long timestampMillis, double value,
+            Supplier<String> text);
 
     /** A line that cannot be parsed. */
     Row malformed(String source, int split, long line, String error, String text);

@@ -133,6 +133,33 @@ class BronzeIngestTest {
     }
 
     @Test
+    void seriesWithNonAsciiQuotesAndBracesInLabelValuesReadTheSameAtEverySample() {
+        // A known series is found again by its bytes: the same text at three samples is one series with the
+        // values as written (UTF-8, an escaped quote, braces inside quotes), and a broken line after non-ASCII
+        // text is reported at its column in characters: the stray "3" is character 72 (byte 77).
+        String series = "kube_pod_labels{namespace=\"shop\",pod=\"web\",label_team=\"Zürich 日本\","
+                + "label_note=\"say \\\"hi\\\" {not} a brace\"}";
+        Path file = OpenMetricsFixture.day(DAY, 3600, "prod")
+                .rawLine(series + " 1 " + DAY_START)
+                .rawLine(series + " 1 " + (DAY_START + 3600))
+                .rawLine(series + "  1   " + (DAY_START + 7200) + " ")
+                .rawLine("kube_pod_labels{namespace=\"shop\",pod=\"web\",label_team=\"Zürich 日本\"} 1 2 3")
+                .writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        IngestSummary summary = ingest(lake, file);
+
+        assertThat(summary.total()).isEqualTo(new IngestSummary.SampleCounts(4, 3, 1, 0, 0));
+        List<Row> labels = lake.readAll(BronzeTable.OBJECT_LABELS).orElseThrow().orderBy("ts").collectAsList();
+        assertThat(labels).hasSize(3).allSatisfy(row -> assertThat(row.<scala.collection.Map<String, String>>getAs(
+                "labels")).isEqualTo(scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(
+                        java.util.Map.of("label_team", "Zürich 日本", "label_note", "say \"hi\" {not} a brace")))));
+        Row quarantined = lake.readAll(QuarantineTable.INSTANCE).orElseThrow().first();
+        assertThat(quarantined.<String>getAs("reason")).isEqualTo("unexpected text after the timestamp at column 72");
+        assertThat(quarantined.<String>getAs("raw")).contains("Zürich 日本");
+    }
+
+    @Test
     void missingInputFailsWithOneClearMessage() {
         MetricsFiles files = new MetricsFiles(spark);
 
