@@ -19,12 +19,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -36,6 +38,7 @@ import io.costlake.costmodel.audit.ConservationViolation;
 import io.costlake.costmodel.labels.LabelCosts;
 import io.costlake.costmodel.pricing.NodeRates;
 import io.costlake.costmodel.storage.VolumeCosts;
+import io.costlake.ingest.bronze.BronzeSeriesTable;
 import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.pricing.PriceBook;
@@ -78,7 +81,9 @@ public final class CostAttribution {
                     bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
                     bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
                     bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates));
-            Dataset<Row> containerHour = containerHours(allocations, podInfo, hours)
+            Dataset<Row> containers = containers(clusters, day);
+            cached.add(containers);
+            Dataset<Row> containerHour = containerHours(allocations, containers, podInfo, hours)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(containerHour);
             Dataset<Row> nodeDay = nodeDays(allocations, rates, hours).persist(StorageLevel.MEMORY_AND_DISK());
@@ -126,16 +131,42 @@ public final class CostAttribution {
     }
 
     /**
+     * The names of every container of the day by {@link ContainerAllocation#containerId}, from the bronze series
+     * (one row per series, not per sample). Two containers with one id would mix their costs, so that is
+     * checked, not assumed.
+     */
+    private Dataset<Row> containers(Collection<String> clusters, LocalDate day) {
+        Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
+                "bronze series do not exist in " + lake.root() + ": ingest the day first"));
+        Dataset<Row> containers = series
+                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day))))
+                        .and(col(BronzeSeriesTable.TABLE).isin(BronzeTable.CONTAINER_CPU_USAGE.tableName(),
+                                BronzeTable.CONTAINER_MEMORY.tableName(), BronzeTable.CONTAINER_RESOURCE.tableName())))
+                .select("cluster", "namespace", "pod", "container").distinct()
+                .withColumn("container_id", ContainerAllocation.containerId())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Row ids = containers.agg(count(lit(1)), org.apache.spark.sql.functions.count_distinct(
+                col("cluster"), col("container_id"))).first();
+        if (ids.getLong(0) != ids.getLong(1)) {
+            containers.unpersist();
+            throw new IllegalStateException("cannot attribute " + day + ": " + (ids.getLong(0) - ids.getLong(1))
+                    + " containers share a 64-bit id (a hash of cluster, namespace, pod and container)");
+        }
+        return containers;
+    }
+
+    /**
      * Container-hour costs and usage, with the owning workload: a ReplicaSet's pods belong to the Deployment
      * whose name is the ReplicaSet's without its pod-template hash (as OpenCost and Kubecost report them).
      */
-    private static Dataset<Row> containerHours(Dataset<Row> allocations, Dataset<Row> podInfo, double hours) {
+    private static Dataset<Row> containerHours(Dataset<Row> allocations, Dataset<Row> containers,
+            Dataset<Row> podInfo, double hours) {
         Dataset<Row> owners = LatestValues.per("cluster", "namespace", "pod")
                 .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(podInfo);
         Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
-        return allocations.where(col("is_container"))
+        Dataset<Row> perContainerId = allocations.where(col("is_container"))
                 .withColumn("hour", timestamp_seconds(col("bucket").minus(col("bucket").mod(3600))))
-                .groupBy("cluster", "day", "hour", "node", "namespace", "pod", "container")
+                .groupBy("cluster", "day", "hour", "node", "container_id")
                 .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
                         sum("cpu_request").multiply(hours).as("cpu_request_core_hours"),
                         sum("cpu_usage").multiply(hours).as("cpu_usage_core_hours"),
@@ -149,7 +180,13 @@ public final class CostAttribution {
                         sum("ram_alloc_gib").multiply(hours).as("ram_gib_hours"),
                         sum("gpu_alloc").multiply(hours).as("gpu_hours"),
                         count(lit(1)).as("samples"),
-                        sum(when(col("priced"), lit(0L)).otherwise(lit(1L))).as("unpriced_samples"))
+                        sum(when(col("priced"), lit(0L)).otherwise(lit(1L))).as("unpriced_samples"));
+        // The names back in place of the id, in the column order the gold table has always had.
+        List<Column> named = new ArrayList<>(Stream.of("cluster", "day", "hour", "node", "namespace", "pod",
+                "container").map(functions::col).toList());
+        Stream.of(perContainerId.columns()).skip(5).forEach(name -> named.add(col(name)));
+        return perContainerId.join(broadcast(containers), JoinKeys.of("cluster", "container_id"))
+                .select(named.toArray(Column[]::new))
                 .join(broadcast(owners), JoinKeys.of("cluster", "namespace", "pod"), "left")
                 .withColumn("workload_kind", when(isReplicaSet, lit("Deployment"))
                         .otherwise(coalesce(col("owner_kind"), lit("Pod"))))

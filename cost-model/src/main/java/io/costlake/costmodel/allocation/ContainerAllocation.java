@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +34,9 @@ import io.costlake.costmodel.pricing.NodeRates;
  * capacity in an interval, they are scaled down proportionally to fit, so idle never goes negative.
  *
  * <p>All metric families are brought into one row shape, partitioned by (cluster, node) once, and then
- * aggregated and windowed on that partitioning: one shuffle for the whole day.
+ * aggregated and windowed on that partitioning: one shuffle for the whole day. A container is carried as one
+ * 64-bit {@link #containerId} instead of its namespace, pod and container names: hashing, comparing, shuffling
+ * and staging those strings for every sample was most of the allocation's time.
  */
 public final class ContainerAllocation {
     private final CostModelConfig config;
@@ -43,8 +46,16 @@ public final class ContainerAllocation {
     }
 
     /**
-     * Rows per (cluster, day, node, bucket, namespace, pod, container), plus one row per node and bucket
-     * with {@code is_container = false} that marks the node as present. Columns: the keys, cpu_usage,
+     * A container's identity within a cluster: a 64-bit hash of (cluster, namespace, pod, container). Callers
+     * join the names back from a dimension with this same column, checking that no two containers share an id.
+     */
+    public static Column containerId() {
+        return xxhash64(col("cluster"), col("namespace"), col("pod"), col("container"));
+    }
+
+    /**
+     * Rows per (cluster, day, node, bucket, container_id), plus one row per node and bucket with
+     * {@code is_container = false} (and a null container_id) that marks the node as present. Columns: the keys, cpu_usage,
      * cpu_request, ram_usage_gib, ram_request_gib, gpu_request, cpu_alloc, ram_alloc_gib, gpu_alloc
      * (after scaling), cpu_want and ram_want (max of request and usage, before scaling),
      * cpu_cost, ram_cost, gpu_cost, priced, and the node's rate columns.
@@ -74,11 +85,12 @@ public final class ContainerAllocation {
         Dataset<Row> located = combined
                 .join(broadcast(podNodes), JoinKeys.of("cluster", "namespace", "pod"), "left")
                 .withColumn("node", coalesce(col("node"), col("pod_node")))
-                .drop("pod_node")
+                .withColumn("container_id", when(col("is_container"), containerId()))
+                .drop("pod_node", "namespace", "pod", "container")
                 .repartition(col("cluster"), col("node"));
 
         Dataset<Row> samples = located
-                .groupBy("cluster", "day", "node", "bucket", "namespace", "pod", "container", "is_container")
+                .groupBy("cluster", "day", "node", "bucket", "container_id", "is_container")
                 .agg(coalesce(avg("cpu_usage"), lit(0.0)).as("cpu_usage"),
                         coalesce(avg("ram_usage"), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
                         coalesce(max("cpu_request"), lit(0.0)).as("cpu_request"),
@@ -119,7 +131,7 @@ public final class ContainerAllocation {
      * No extrapolation to the window edges, unlike PromQL's rate().
      */
     static Dataset<Row> cpuRates(Dataset<Row> cpuUsage) {
-        WindowSpec series = Window.partitionBy("cluster", "node", "namespace", "pod", "container").orderBy("ts");
+        WindowSpec series = Window.partitionBy(col("cluster"), col("node"), containerId()).orderBy("ts");
         Column t = col("ts").cast("double");
         Column prevValue = lag(col("value"), 1).over(series);
         Column prevT = lag(t, 1).over(series);

@@ -106,9 +106,13 @@ public enum BronzeTable implements LakeTable {
     /**
      * The typed rows: the stored samples joined with their series' columns (a broadcast hash join on the
      * series id; the join on cluster and day too lets a reader's partition filter reach the series table).
+     * A table whose rows were written typed, whole (a fixture, a tool), is read as it is.
      */
     @Override
     public Dataset<Row> rows(Lake lake, Dataset<Row> stored) {
+        if (!List.of(stored.columns()).contains(BronzeSeriesTable.SERIES)) {
+            return stored;
+        }
         Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
                         "bronze table " + tableName + " has samples but the lake at " + lake.root() + " has no series"))
                 .where(col(BronzeSeriesTable.TABLE).equalTo(tableName));
