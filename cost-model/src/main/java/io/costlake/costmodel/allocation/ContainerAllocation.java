@@ -55,8 +55,8 @@ public final class ContainerAllocation {
 
     /**
      * Rows per (cluster, day, node, bucket, container_id), plus one row per node and bucket with
-     * {@code is_container = false} (and a null container_id) that marks the node as present. Columns: the keys, cpu_usage,
-     * cpu_request, ram_usage_gib, ram_request_gib, gpu_request, cpu_alloc, ram_alloc_gib, gpu_alloc
+     * {@code is_container = false} (and a null container_id) that marks the node as present. Columns: the keys,
+     * cpu_usage, cpu_request, ram_usage_gib, ram_request_gib, gpu_request, cpu_alloc, ram_alloc_gib, gpu_alloc
      * (after scaling), cpu_want and ram_want (max of request and usage, before scaling),
      * cpu_cost, ram_cost, gpu_cost, priced, and the node's rate columns.
      */
@@ -65,8 +65,15 @@ public final class ContainerAllocation {
         int step = config.stepSeconds();
         double hours = config.sampleHours();
 
+        // A sample without a node label takes its pod's node from kube_pod_info, looked up by one 64-bit key and
+        // only for such samples: a broadcast join on (cluster, namespace, pod) compared the key bytes of every
+        // sample, a fifth of the allocation's first stage. Two pods sharing a key (p ~ pods^2 / 2^65) would
+        // give one pod's node-less samples the other's node; the lookup keeps one row per key, so no sample is
+        // ever duplicated.
+        Column podKey = xxhash64(col("cluster"), col("namespace"), col("pod"));
         Dataset<Row> podNodes = LatestValues.per("cluster", "namespace", "pod").value("pod_node", col("node"))
-                .of(podInfo.where(col("node").isNotNull()));
+                .of(podInfo.where(col("node").isNotNull()))
+                .groupBy(podKey.as("pod_key")).agg(max("pod_node").as("pod_node"));
 
         Dataset<Row> combined = cpuRates(cpuUsage).select(keys(step, col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"),
                         nullDouble("cpu_request"), nullDouble("ram_request"), nullDouble("gpu_whole"),
@@ -83,10 +90,11 @@ public final class ContainerAllocation {
                         nullDouble("gpu_mig"), nullDouble("gpu_shared"), lit(false).as("is_container")));
 
         Dataset<Row> located = combined
-                .join(broadcast(podNodes), JoinKeys.of("cluster", "namespace", "pod"), "left")
+                .withColumn("pod_key", when(col("node").isNull(), podKey))
+                .join(broadcast(podNodes), JoinKeys.of("pod_key"), "left")
                 .withColumn("node", coalesce(col("node"), col("pod_node")))
                 .withColumn("container_id", when(col("is_container"), containerId()))
-                .drop("pod_node", "namespace", "pod", "container")
+                .drop("pod_key", "pod_node", "namespace", "pod", "container")
                 .repartition(col("cluster"), col("node"));
 
         Dataset<Row> samples = located

@@ -16,21 +16,23 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 import io.costlake.ingest.openmetrics.RowBuffer;
 import io.costlake.ingest.openmetrics.SampleRows;
+import io.costlake.ingest.spark.InternalRowFrames;
 
 /**
  * Decides, for every sample of one ingest, where it goes: which bronze table with which column values, or
@@ -88,6 +90,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     private final LocalDate day;
     private final String defaultCluster;
     private final Map<String, BronzeTable> tableOfMetric;
+    /** The few strings staged with every sample (outcomes, table names, clusters), each encoded once. */
+    private final Map<String, UTF8String> encoded = new ConcurrentHashMap<>();
 
     public SampleResolver(LocalDate day, String defaultCluster) {
         this.day = requireNonNull(day, "day is null");
@@ -136,22 +140,23 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     }
 
     @Override
-    public Row seriesRow(ResolvedSeries series) {
+    public InternalRow seriesRow(ResolvedSeries series) {
         if (!series.inContract() || series.ignored()) {
             return null;
         }
         Object[] values = new Object[SCHEMA.size()];
-        values[OUTCOME_AT] = SERIES_ROW;
-        values[TABLE_AT] = series.table().tableName();
-        values[CLUSTER_AT] = series.cluster();
+        values[OUTCOME_AT] = encoded(SERIES_ROW);
+        values[TABLE_AT] = encoded(series.table().tableName());
+        values[CLUSTER_AT] = encoded(series.cluster());
         values[SERIES_AT] = series.id();
-        values[RAW_AT] = series.text();
-        values[SERIES_COLUMNS_AT] = seriesColumns(series);
-        return RowFactory.create(values);
+        values[RAW_AT] = UTF8String.fromString(series.text());
+        values[SERIES_COLUMNS_AT] = UTF8String.fromString(seriesColumns(series));
+        return new GenericInternalRow(values);
     }
 
     @Override
-    public Row sample(ResolvedSeries series, String source, int split, long line, long timestampMillis, double value,
+    public InternalRow sample(ResolvedSeries series, String source, int split, long line, long timestampMillis,
+            double value,
             Supplier<String> text) {
         String reason = reason(series, value);
         long epochDay = Math.floorDiv(timestampMillis, MILLIS_PER_DAY);
@@ -168,47 +173,52 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         // A loaded sample is staged as little as possible (its series' columns are joined back when the tables
         // are written); a quarantined one with everything needed to find it in the input.
         Object[] values = new Object[SCHEMA.size()];
-        values[OUTCOME_AT] = outcome;
-        values[TABLE_AT] = series.inContract() ? series.table().tableName() : null;
-        values[CLUSTER_AT] = series.cluster();
+        values[OUTCOME_AT] = encoded(outcome);
+        values[TABLE_AT] = series.inContract() ? encoded(series.table().tableName()) : null;
+        values[CLUSTER_AT] = encoded(series.cluster());
         if (outcome.equals(LOADED)) {
             values[SERIES_AT] = series.id();
             values[TS_AT] = timestampMillis;
             values[VALUE_AT] = value;
         } else if (reason != null) {
-            values[SOURCE_AT] = source;
+            values[SOURCE_AT] = UTF8String.fromString(source);
             values[SPLIT_AT] = split;
             values[LINE_AT] = line;
-            values[REASON_AT] = reason;
+            values[REASON_AT] = UTF8String.fromString(reason);
             values[TS_AT] = timestampMillis;
             values[VALUE_AT] = value;
             String written = text.get();
-            values[RAW_AT] = written != null ? written : series.text() + " " + value + " " + timestampMillis;
+            values[RAW_AT] = UTF8String.fromString(
+                    written != null ? written : series.text() + " " + value + " " + timestampMillis);
         }
-        return RowFactory.create(values);
+        return new GenericInternalRow(values);
     }
 
     @Override
-    public Row malformed(String source, int split, long line, String error, String text) {
+    public InternalRow malformed(String source, int split, long line, String error, String text) {
         Object[] values = new Object[SCHEMA.size()];
-        values[SOURCE_AT] = source;
+        values[SOURCE_AT] = UTF8String.fromString(source);
         values[SPLIT_AT] = split;
         values[LINE_AT] = line;
-        values[OUTCOME_AT] = QUARANTINED;
-        values[REASON_AT] = error;
-        values[CLUSTER_AT] = defaultCluster;
-        values[RAW_AT] = text;
-        return RowFactory.create(values);
+        values[OUTCOME_AT] = encoded(QUARANTINED);
+        values[REASON_AT] = UTF8String.fromString(error);
+        values[CLUSTER_AT] = encoded(defaultCluster);
+        values[RAW_AT] = UTF8String.fromString(text);
+        return new GenericInternalRow(values);
     }
 
     @Override
-    public Row lineCount(String source, int split, long lines) {
+    public InternalRow lineCount(String source, int split, long lines) {
         Object[] values = new Object[SCHEMA.size()];
-        values[SOURCE_AT] = source;
+        values[SOURCE_AT] = UTF8String.fromString(source);
         values[SPLIT_AT] = split;
         values[LINE_AT] = lines;
-        values[OUTCOME_AT] = LINE_COUNT;
-        return RowFactory.create(values);
+        values[OUTCOME_AT] = encoded(LINE_COUNT);
+        return new GenericInternalRow(values);
+    }
+
+    private UTF8String encoded(String text) {
+        return encoded.computeIfAbsent(text, UTF8String::fromString);
     }
 
     /**
@@ -219,11 +229,11 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     public Dataset<Row> fromParsed(Dataset<Row> parsed) {
         requireNonNull(parsed, "parsed is null");
         SampleResolver resolver = this;
-        return parsed.select(SOURCE, LINE, METRIC, LABELS, TS, VALUE, ERROR, RAW).mapPartitions(
-                (MapPartitionsFunction<Row, Row>) rows -> resolver.resolveParsed(rows), Encoders.row(SCHEMA));
+        return InternalRowFrames.of(parsed.sparkSession(), parsed.select(SOURCE, LINE, METRIC, LABELS, TS, VALUE,
+                ERROR, RAW).toJavaRDD().mapPartitions(resolver::resolveParsed), SCHEMA);
     }
 
-    private Iterator<Row> resolveParsed(Iterator<Row> rows) {
+    private Iterator<InternalRow> resolveParsed(Iterator<Row> rows) {
         Map<Map.Entry<String, Map<String, String>>, ResolvedSeries> cache = new HashMap<>();
         return new RowBuffer() {
             @Override
@@ -248,7 +258,7 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
                 if (series == null) {
                     series = series(ResolvedSeries.text(key.getKey(), labels), key.getKey(), labels);
                     cache.put(key, series);
-                    Row seriesRow = seriesRow(series);
+                    InternalRow seriesRow = seriesRow(series);
                     if (seriesRow != null) {
                         emit(seriesRow);
                     }

@@ -18,7 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
+import io.costlake.ingest.spark.InternalRowFrames;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -69,16 +71,17 @@ public final class OpenMetricsFileSource {
         // Each split resolves every series it meets once, so fewer, larger splits mean fewer resolutions; 256 MB
         // still gives every core several splits of a day of a large cluster.
         conf.setLong("mapreduce.input.fileinputformat.split.minsize", MIN_SPLIT_BYTES);
-        JavaRDD<Row> all = null;
+        JavaRDD<InternalRow> all = null;
         for (String file : files) {
-            JavaRDD<Row> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, conf)
+            JavaRDD<InternalRow> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class,
+                            Text.class, conf)
                     .mapPartitionsWithIndex((split, records) -> new SplitReader<>(file, split, records, rows), false);
             all = all == null ? fileRows : all.union(fileRows);
         }
         if (all == null) {
             return spark.createDataFrame(List.of(), rows.schema());
         }
-        return spark.createDataFrame(all, rows.schema());
+        return InternalRowFrames.of(spark, all, rows.schema());
     }
 
     /** The rows of one split: its samples and bad lines in order, then its line count. */
@@ -160,7 +163,7 @@ public final class OpenMetricsFileSource {
                         series.clear();
                     }
                     series.put(key.copy(), resolved);
-                    Row seriesRow = rows.seriesRow(resolved);
+                    InternalRow seriesRow = rows.seriesRow(resolved);
                     if (seriesRow != null) {
                         emit(seriesRow);
                     }

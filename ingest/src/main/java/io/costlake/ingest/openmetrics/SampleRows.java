@@ -6,10 +6,12 @@ import java.util.function.Supplier;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Turns what a reader finds in its input into the rows of a dataset of its own choice: the reader knows the
+ * Turns what a reader finds in its input into the rows of a dataset of its own choice, in Spark's internal
+ * form (strings as {@code UTF8String}: the encoder of {@code Row}s cost more per sample than parsing it): the reader knows the
  * format, the implementation knows what the rows are for (bronze ingest resolves each series to its table's
  * columns once, so per sample only the value and timestamp are new).
  *
@@ -30,20 +32,20 @@ public interface SampleRows<S> extends Serializable {
     S series(String text, String metric, Map<String, String> labels);
 
     /** A row describing a series, emitted before its first sample in each split; null for none. */
-    Row seriesRow(S series);
+    InternalRow seriesRow(S series);
 
     /**
      * A sample of a resolved series; {@code text} gives the input line (or null where there is none), asked
      * for only when a quarantine shows it: most samples are never decoded into text.
      */
-    Row sample(S series, String source, int split, long line, long timestampMillis, double value,
+    InternalRow sample(S series, String source, int split, long line, long timestampMillis, double value,
             Supplier<String> text);
 
     /** A line that cannot be parsed. */
-    Row malformed(String source, int split, long line, String error, String text);
+    InternalRow malformed(String source, int split, long line, String error, String text);
 
     /** The number of lines of a split (comments and blank lines included). */
-    Row lineCount(String source, int split, long lines);
+    InternalRow lineCount(String source, int split, long lines);
 
     /** The rows for samples another reader has parsed already ({@link ParsedSamples}, file line numbers). */
     Dataset<Row> fromParsed(Dataset<Row> parsed);
