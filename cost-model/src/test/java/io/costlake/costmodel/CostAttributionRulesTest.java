@@ -64,6 +64,12 @@ class CostAttributionRulesTest {
                 .timeSlicedGpuNode("n-ts", "g-unlisted", 8, 32, 1, "NVIDIA L4", 4)
                 .node("n-def", "unlisted", 4, 16, 0)
                 .container("shop", "web-7f9c4-aaaaa", "n-cpu", 2, 1, 4, 6)
+                // Limits never change an allocation (cpu and memory are max(request, usage)): with a cpu limit of
+                // 6 cores and a memory limit of 12 GiB, every figure of shop's web pod below is as without them.
+                .series("kube_pod_container_resource_limits", 6, "namespace", "shop", "pod", "web-7f9c4-aaaaa",
+                        "container", "app", "node", "n-cpu", "resource", "cpu", "unit", "core")
+                .series("kube_pod_container_resource_limits", 12.0 * (1L << 30), "namespace", "shop", "pod",
+                        "web-7f9c4-aaaaa", "container", "app", "node", "n-cpu", "resource", "memory", "unit", "byte")
                 .container("batch", "job-1", "n-cpu", 1, 3, 8, 2)
                 .container("crowded", "a-1", "n-full", 6, 6, 8, 8)
                 .container("crowded", "b-1", "n-full", 6, 6, 8, 8)

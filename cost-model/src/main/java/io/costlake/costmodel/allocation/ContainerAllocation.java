@@ -159,8 +159,10 @@ public final class ContainerAllocation {
         Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
         Column requests = col("kind").equalTo("requests");
         // GPU count is the request, else the limit: Kubernetes requires them equal for extended resources,
-        // and a limit alone implies the request.
-        return resources.select(keys(step,
+        // and a limit alone implies the request. Other limits carry nothing the allocation uses (a container
+        // with only a limit has an equal request, which the API server sets), so they are not shuffled: on a
+        // cluster that sets limits they are a third of the container samples.
+        return resources.where(requests.or(resource.startsWith("nvidia_com_"))).select(keys(step,
                 nullDouble("cpu_usage"), nullDouble("ram_usage"),
                 when(requests.and(resource.equalTo("cpu")), value).as("cpu_request"),
                 when(requests.and(resource.equalTo("memory")), value).as("ram_request"),
