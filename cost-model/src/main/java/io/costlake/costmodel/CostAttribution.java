@@ -65,12 +65,12 @@ public final class CostAttribution {
         SparkSession spark = lake.spark();
         double hours = config.sampleHours();
 
-        Dataset<Row> nodeLabels = bronze(BronzeTable.OBJECT_LABELS, clusters, day)
+        Dataset<Row> nodeLabels = latestBronze(BronzeTable.OBJECT_LABELS, clusters, day)
                 .where(col("object_kind").equalTo("node")).withColumnRenamed("name", "node");
         Dataset<Row> rates = new NodeRates(spark, prices).rates(bronze(BronzeTable.NODE_CAPACITY, clusters, day),
                 nodeLabels, bronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> podInfo = bronze(BronzeTable.POD_INFO, clusters, day);
+        Dataset<Row> podInfo = latestBronze(BronzeTable.POD_INFO, clusters, day);
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates));
         String staging = lake.newStagingPath("attribute-" + day);
         try {
@@ -94,7 +94,7 @@ public final class CostAttribution {
                             bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
-            Dataset<Row> pools = costPools(bronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
+            Dataset<Row> pools = costPools(latestBronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
             Dataset<Row> namespaceDay = new NamespaceCosts(config).namespaceDays(containerHour, nodeDay, volumes, pools)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(namespaceDay);
@@ -106,7 +106,7 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
                     new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
                     new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
-                            namespaceDay, bronze(BronzeTable.OBJECT_LABELS, clusters, day),
+                            namespaceDay, latestBronze(BronzeTable.OBJECT_LABELS, clusters, day),
                             bronze(BronzeTable.GPU, clusters, day),
                             bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day), day))));
 
@@ -125,9 +125,22 @@ public final class CostAttribution {
     }
 
     private Dataset<Row> bronze(BronzeTable table, Collection<String> clusters, LocalDate day) {
-        Dataset<Row> all = lake.readAll(table).orElseThrow(() -> new IllegalStateException(
-                "bronze table " + table.tableName() + " does not exist in " + lake.root() + ": ingest the day first"));
-        return all.where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
+        return ofDay(lake.readAll(table), table, clusters, day);
+    }
+
+    /**
+     * The last sample of each series of an info-style table (kube_pod_info, the *_labels): every reader of those
+     * takes the values a key last had ({@link LatestValues}), which the series' last samples give alike.
+     */
+    private Dataset<Row> latestBronze(BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return ofDay(table.readLatest(lake), table, clusters, day);
+    }
+
+    private Dataset<Row> ofDay(java.util.Optional<Dataset<Row>> rows, BronzeTable table, Collection<String> clusters,
+            LocalDate day) {
+        return rows.orElseThrow(() -> new IllegalStateException("bronze table " + table.tableName()
+                        + " does not exist in " + lake.root() + ": ingest the day first"))
+                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
     }
 
     /**

@@ -7,11 +7,14 @@ import static io.costlake.ingest.bronze.Labels.node;
 import static io.costlake.ingest.bronze.Labels.pod;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.spark.sql.Column;
@@ -126,6 +129,23 @@ public enum BronzeTable implements LakeTable {
         return stored.join(broadcast(series.select(seriesColumns.toArray(Column[]::new))),
                         CollectionConverters.asScala(List.of("cluster", "day", BronzeSeriesTable.SERIES)).toList())
                 .select(typed.toArray(Column[]::new));
+    }
+
+    /**
+     * The last sample of each series of each (cluster, day), as typed rows, or empty when the table has never
+     * been written. For readers that want the values a series last had (a pod's node and owner from
+     * kube_pod_info, an object's labels): one row per series instead of one per sample, found by a hash
+     * aggregation on the series id before any of its strings are read.
+     */
+    public Optional<Dataset<Row>> readLatest(Lake lake) {
+        return lake.readStored(this).map(stored -> {
+            if (!List.of(stored.columns()).contains(BronzeSeriesTable.SERIES)) {
+                return stored;
+            }
+            Dataset<Row> last = stored.groupBy(col("cluster"), col("day"), col(BronzeSeriesTable.SERIES))
+                    .agg(max(col("ts")).as("ts"), max_by(col("value"), col("ts")).as("value"));
+            return rows(lake, last);
+        });
     }
 
     /**

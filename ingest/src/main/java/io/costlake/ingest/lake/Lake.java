@@ -170,12 +170,18 @@ public final class Lake {
         return readAll(table).map(rows -> rows.where(partitionPredicate(java.util.List.of(cluster), day)));
     }
 
+    /** All rows as readers see them ({@link LakeTable#rows}), or empty when the table has never been written. */
     public Optional<Dataset<Row>> readAll(LakeTable table) {
+        return readStored(table).map(stored -> table.rows(this, stored));
+    }
+
+    /** All rows as the Delta table stores them, or empty when the table has never been written. */
+    public Optional<Dataset<Row>> readStored(LakeTable table) {
         String path = path(table);
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return Optional.empty();
         }
-        return Optional.of(table.rows(this, spark.read().format("delta").load(path)));
+        return Optional.of(spark.read().format("delta").load(path));
     }
 
     static String partitionPredicate(Collection<String> clusters, LocalDate day) {
