@@ -113,7 +113,7 @@ public enum BronzeTable implements LakeTable {
      */
     @Override
     public Dataset<Row> rows(Lake lake, Dataset<Row> stored) {
-        if (!List.of(stored.columns()).contains(BronzeSeriesTable.SERIES)) {
+        if (!bySeries(stored)) {
             return stored;
         }
         Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
@@ -139,13 +139,18 @@ public enum BronzeTable implements LakeTable {
      */
     public Optional<Dataset<Row>> readLatest(Lake lake) {
         return lake.readStored(this).map(stored -> {
-            if (!List.of(stored.columns()).contains(BronzeSeriesTable.SERIES)) {
+            if (!bySeries(stored)) {
                 return stored;
             }
             Dataset<Row> last = stored.groupBy(col("cluster"), col("day"), col(BronzeSeriesTable.SERIES))
                     .agg(max(col("ts")).as("ts"), max_by(col("value"), col("ts")).as("value"));
             return rows(lake, last);
         });
+    }
+
+    /** Whether rows are stored by series id (as ingest writes them), not typed whole. */
+    private static boolean bySeries(Dataset<Row> stored) {
+        return List.of(stored.columns()).contains(BronzeSeriesTable.SERIES);
     }
 
     /**

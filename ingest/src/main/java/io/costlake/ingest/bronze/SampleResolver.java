@@ -46,10 +46,10 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     static final String SPLIT = "split";
     static final String OUTCOME = "outcome";
-    static final String TABLE = "table";
+    static final String TABLE = BronzeSeriesTable.TABLE;
     static final String REASON = "reason";
     static final String CLUSTER = "cluster";
-    static final String SERIES = "series";
+    static final String SERIES = BronzeSeriesTable.SERIES;
     /** A series row's bronze column values as one JSON object: a sample row leaves it null. */
     static final String SERIES_COLUMNS = "series_columns";
 

@@ -160,6 +160,48 @@ class BronzeIngestTest {
     }
 
     @Test
+    void samplesAreStoredBySeriesIdAndEachSeriesColumnsOnceADay() {
+        // One container on one node: its cpu usage is 24 stored samples of one series, whose namespace, pod,
+        // container and node are one row of the day's series table, and are read back on every sample.
+        Path file = oneNodeOneContainer().writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        ingest(lake, file);
+
+        Dataset<Row> stored = lake.readStored(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow();
+        assertThat(stored.columns()).containsExactlyInAnyOrder("cluster", "day", "series", "ts", "value");
+        assertThat(stored.count()).isEqualTo(24);
+        List<Row> series = lake.readStored(BronzeSeriesTable.INSTANCE).orElseThrow()
+                .where(col("table").equalTo("container_cpu_usage")).collectAsList();
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).<String>getAs("pod")).isEqualTo("web-7f9c4");
+        List<Row> typed = lake.readAll(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow().collectAsList();
+        assertThat(typed).hasSize(24).allSatisfy(row -> {
+            assertThat(row.<String>getAs("namespace")).isEqualTo("shop");
+            assertThat(row.<String>getAs("container")).isEqualTo("app");
+            assertThat(row.<String>getAs("node")).isEqualTo("n1");
+        });
+    }
+
+    @Test
+    void latestReadGivesEachSeriesLastSampleWithItsColumns() {
+        // kube_pod_info of the one pod, hourly from 00:00 to 23:00: one row, at 23:00, with node and owner.
+        Path file = oneNodeOneContainer().writeTo(dir.resolve("in.om"));
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        ingest(lake, file);
+
+        List<Row> latest = BronzeTable.POD_INFO.readLatest(lake).orElseThrow().collectAsList();
+        assertThat(latest).hasSize(1);
+        Row row = latest.get(0);
+        assertThat(row.<java.sql.Timestamp>getAs("ts").toInstant().getEpochSecond()).isEqualTo(DAY_START + 23 * 3600);
+        assertThat(row.<String>getAs("pod")).isEqualTo("web-7f9c4");
+        assertThat(row.<String>getAs("node")).isEqualTo("n1");
+        assertThat(row.<String>getAs("created_by_kind")).isEqualTo("ReplicaSet");
+        assertThat(row.<Double>getAs("value")).isEqualTo(1.0);
+    }
+
+    @Test
     void missingInputFailsWithOneClearMessage() {
         MetricsFiles files = new MetricsFiles(spark);
 
