@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +42,7 @@ import io.costlake.costmodel.storage.VolumeCosts;
 import io.costlake.ingest.bronze.BronzeSeriesTable;
 import io.costlake.ingest.bronze.BronzeTable;
 import io.costlake.ingest.lake.Lake;
+import io.costlake.ingest.lake.LakeTable;
 import io.costlake.ingest.pricing.PriceBook;
 
 /**
@@ -136,7 +138,7 @@ public final class CostAttribution {
         return ofDay(table.readLatest(lake), table, clusters, day);
     }
 
-    private Dataset<Row> ofDay(java.util.Optional<Dataset<Row>> rows, BronzeTable table, Collection<String> clusters,
+    private Dataset<Row> ofDay(java.util.Optional<Dataset<Row>> rows, LakeTable table, Collection<String> clusters,
             LocalDate day) {
         return rows.orElseThrow(() -> new IllegalStateException("bronze table " + table.tableName()
                         + " does not exist in " + lake.root() + ": ingest the day first"))
@@ -149,17 +151,14 @@ public final class CostAttribution {
      * checked, not assumed.
      */
     private Dataset<Row> containers(Collection<String> clusters, LocalDate day) {
-        Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
-                "bronze series do not exist in " + lake.root() + ": ingest the day first"));
-        Dataset<Row> containers = series
-                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day))))
-                        .and(col(BronzeSeriesTable.TABLE).isin(BronzeTable.CONTAINER_CPU_USAGE.tableName(),
-                                BronzeTable.CONTAINER_MEMORY.tableName(), BronzeTable.CONTAINER_RESOURCE.tableName())))
+        Dataset<Row> containers = ofDay(lake.readAll(BronzeSeriesTable.INSTANCE), BronzeSeriesTable.INSTANCE, clusters, day)
+                .where(col(BronzeSeriesTable.TABLE).isin(BronzeTable.CONTAINER_CPU_USAGE.tableName(),
+                        BronzeTable.CONTAINER_MEMORY.tableName(), BronzeTable.CONTAINER_RESOURCE.tableName()))
                 .select("cluster", "namespace", "pod", "container").distinct()
                 .withColumn("container_id", ContainerAllocation.containerId())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Row ids = containers.agg(count(lit(1)), org.apache.spark.sql.functions.count_distinct(
-                col("cluster"), col("container_id"))).first();
+        Row ids = containers.agg(count(lit(1)), functions.count_distinct(col("cluster"), col("container_id")))
+                .first();
         if (ids.getLong(0) != ids.getLong(1)) {
             containers.unpersist();
             throw new IllegalStateException("cannot attribute " + day + ": " + (ids.getLong(0) - ids.getLong(1))
@@ -177,9 +176,10 @@ public final class CostAttribution {
         Dataset<Row> owners = LatestValues.per("cluster", "namespace", "pod")
                 .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(podInfo);
         Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
+        String[] keys = {"cluster", "day", "hour", "node", "container_id"};
         Dataset<Row> perContainerId = allocations.where(col("is_container"))
                 .withColumn("hour", timestamp_seconds(col("bucket").minus(col("bucket").mod(3600))))
-                .groupBy("cluster", "day", "hour", "node", "container_id")
+                .groupBy(keys[0], Arrays.copyOfRange(keys, 1, keys.length))
                 .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
                         sum("cpu_request").multiply(hours).as("cpu_request_core_hours"),
                         sum("cpu_usage").multiply(hours).as("cpu_usage_core_hours"),
@@ -197,7 +197,7 @@ public final class CostAttribution {
         // The names back in place of the id, in the column order the gold table has always had.
         List<Column> named = new ArrayList<>(Stream.of("cluster", "day", "hour", "node", "namespace", "pod",
                 "container").map(functions::col).toList());
-        Stream.of(perContainerId.columns()).skip(5).forEach(name -> named.add(col(name)));
+        Stream.of(perContainerId.columns()).skip(keys.length).forEach(name -> named.add(col(name)));
         return perContainerId.join(broadcast(containers), JoinKeys.of("cluster", "container_id"))
                 .select(named.toArray(Column[]::new))
                 .join(broadcast(owners), JoinKeys.of("cluster", "namespace", "pod"), "left")

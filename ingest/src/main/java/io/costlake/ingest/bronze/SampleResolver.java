@@ -156,8 +156,7 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     @Override
     public InternalRow sample(ResolvedSeries series, String source, int split, long line, long timestampMillis,
-            double value,
-            Supplier<String> text) {
+            double value, Supplier<String> text) {
         String reason = reason(series, value);
         long epochDay = Math.floorDiv(timestampMillis, MILLIS_PER_DAY);
         String outcome;

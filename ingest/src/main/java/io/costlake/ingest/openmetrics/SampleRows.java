@@ -10,10 +10,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Turns what a reader finds in its input into the rows of a dataset of its own choice, in Spark's internal
- * form (strings as {@code UTF8String}: the encoder of {@code Row}s cost more per sample than parsing it): the reader knows the
- * format, the implementation knows what the rows are for (bronze ingest resolves each series to its table's
- * columns once, so per sample only the value and timestamp are new).
+ * Turns what a reader finds in its input into the rows of a dataset of its own choice, in Spark's internal form
+ * (strings as {@code UTF8String}: the encoder of {@code Row}s cost more per sample than parsing it). The reader
+ * knows the format, the implementation knows what the rows are for (bronze ingest resolves each series to its
+ * table's columns once, so per sample only the value and timestamp are new).
  *
  * <p>A split is one part of a file read by one task; lines are numbered from 1 within their split, and each
  * split ends with one {@link #lineCount} row so the consumer can turn split-local numbers into file line

@@ -7,9 +7,9 @@ import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 
 /**
  * A series as a line writes it ({@code name{labels}}), as bytes: the key a split caches its resolved series
- * by, so a sample of a known series is looked up without decoding its line. Hashed with Murmur3 over the
- * bytes: {@code String.hashCode} of a dump's many similar series texts collided so often that the cache's
- * bins turned into trees, and looking series up took a quarter of the parse.
+ * by, so a sample of a known series is looked up without decoding its line into a {@code String} (a String key
+ * needed the whole line decoded, the series cut out and hashed for every sample). Hashed once with Murmur3 over
+ * the bytes, compared byte for byte.
  */
 final class SeriesBytes {
     private static final int SEED = 42;

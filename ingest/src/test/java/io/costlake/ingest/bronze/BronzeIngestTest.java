@@ -163,10 +163,7 @@ class BronzeIngestTest {
     void samplesAreStoredBySeriesIdAndEachSeriesColumnsOnceADay() {
         // One container on one node: its cpu usage is 24 stored samples of one series, whose namespace, pod,
         // container and node are one row of the day's series table, and are read back on every sample.
-        Path file = oneNodeOneContainer().writeTo(dir.resolve("in.om"));
-        Lake lake = new Lake(spark, dir.resolve("lake").toString());
-
-        ingest(lake, file);
+        Lake lake = ingestedOneNodeOneContainer();
 
         Dataset<Row> stored = lake.readStored(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow();
         assertThat(stored.columns()).containsExactlyInAnyOrder("cluster", "day", "series", "ts", "value");
@@ -186,10 +183,7 @@ class BronzeIngestTest {
     @Test
     void latestReadGivesEachSeriesLastSampleWithItsColumns() {
         // kube_pod_info of the one pod, hourly from 00:00 to 23:00: one row, at 23:00, with node and owner.
-        Path file = oneNodeOneContainer().writeTo(dir.resolve("in.om"));
-        Lake lake = new Lake(spark, dir.resolve("lake").toString());
-
-        ingest(lake, file);
+        Lake lake = ingestedOneNodeOneContainer();
 
         List<Row> latest = BronzeTable.POD_INFO.readLatest(lake).orElseThrow().collectAsList();
         assertThat(latest).hasSize(1);
@@ -222,6 +216,13 @@ class BronzeIngestTest {
 
         assertThat(files).hasSize(2).anyMatch(name -> name.endsWith("2026-03-01.om"))
                 .anyMatch(name -> name.endsWith("extra.prom.gz"));
+    }
+
+    /** A lake holding the one-node, one-container day. */
+    private Lake ingestedOneNodeOneContainer() {
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+        ingest(lake, oneNodeOneContainer().writeTo(dir.resolve("in.om")));
+        return lake;
     }
 
     private IngestSummary ingest(Lake lake, Path file) {
