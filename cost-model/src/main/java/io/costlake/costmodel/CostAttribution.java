@@ -32,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
+import io.costlake.costmodel.allocation.Allocations;
 import io.costlake.costmodel.allocation.ContainerAllocation;
 import io.costlake.costmodel.audit.AttributionResult;
 import io.costlake.costmodel.audit.ClusterDayAudit;
@@ -41,6 +42,7 @@ import io.costlake.costmodel.pricing.NodeRates;
 import io.costlake.costmodel.storage.VolumeCosts;
 import io.costlake.ingest.bronze.BronzeSeriesTable;
 import io.costlake.ingest.bronze.BronzeTable;
+import io.costlake.ingest.bronze.SeriesSamples;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.lake.LakeTable;
 import io.costlake.ingest.pricing.PriceBook;
@@ -70,7 +72,7 @@ public final class CostAttribution {
         Dataset<Row> nodeLabels = latestBronze(BronzeTable.OBJECT_LABELS, clusters, day)
                 .where(col("object_kind").equalTo("node")).withColumnRenamed("name", "node");
         Dataset<Row> rates = new NodeRates(spark, prices).rates(bronze(BronzeTable.NODE_CAPACITY, clusters, day),
-                nodeLabels, bronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
+                nodeLabels, latestBronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> podInfo = latestBronze(BronzeTable.POD_INFO, clusters, day);
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates));
@@ -78,11 +80,15 @@ public final class CostAttribution {
         try {
             // Per container and sample, read by the container-hour and the node-day queries: staged as Parquet,
             // never held in the heap (bounded memory).
-            Dataset<Row> allocations = lake.stage(staging + "/allocations", new ContainerAllocation(config).allocate(
-                    bronze(BronzeTable.CONTAINER_CPU_USAGE, clusters, day),
-                    bronze(BronzeTable.CONTAINER_MEMORY, clusters, day),
-                    bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day),
-                    bronze(BronzeTable.NODE_CAPACITY, clusters, day), podInfo, rates));
+            SeriesSamples cpuUsage = bySeries(BronzeTable.CONTAINER_CPU_USAGE, clusters, day);
+            SeriesSamples memory = bySeries(BronzeTable.CONTAINER_MEMORY, clusters, day);
+            SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
+            SeriesSamples capacity = bySeries(BronzeTable.NODE_CAPACITY, clusters, day);
+            ContainerAllocation.checkSeriesIds(cpuUsage, memory, resources, capacity);
+            Allocations allocated = new ContainerAllocation(config)
+                    .allocate(cpuUsage, memory, resources, capacity, podInfo, rates);
+            cached.addAll(allocated.persisted());
+            Allocations allocations = allocated.withRows(lake.stage(staging + "/allocations", allocated.rows()));
             Dataset<Row> containers = containers(clusters, day);
             cached.add(containers);
             Dataset<Row> containerHour = containerHours(allocations, containers, podInfo, hours)
@@ -109,8 +115,7 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
                     new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
                             namespaceDay, latestBronze(BronzeTable.OBJECT_LABELS, clusters, day),
-                            bronze(BronzeTable.GPU, clusters, day),
-                            bronze(BronzeTable.CONTAINER_RESOURCE, clusters, day), day))));
+                            bySeries(BronzeTable.GPU, clusters, day), resources, day))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));
@@ -130,6 +135,11 @@ public final class CostAttribution {
         return ofDay(lake.readAll(table), table, clusters, day);
     }
 
+    /** A table's samples of the day by series id, and its series' columns. */
+    private SeriesSamples bySeries(BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return table.readBySeries(lake).orElseThrow(() -> missing(table)).where(ofDay(clusters, day));
+    }
+
     /**
      * The last sample of each series of an info-style table (kube_pod_info, the *_labels): every reader of those
      * takes the values a key last had ({@link LatestValues}), which the series' last samples give alike.
@@ -140,9 +150,16 @@ public final class CostAttribution {
 
     private Dataset<Row> ofDay(java.util.Optional<Dataset<Row>> rows, LakeTable table, Collection<String> clusters,
             LocalDate day) {
-        return rows.orElseThrow(() -> new IllegalStateException("bronze table " + table.tableName()
-                        + " does not exist in " + lake.root() + ": ingest the day first"))
-                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
+        return rows.orElseThrow(() -> missing(table)).where(ofDay(clusters, day));
+    }
+
+    private IllegalStateException missing(LakeTable table) {
+        return new IllegalStateException("bronze table " + table.tableName() + " does not exist in " + lake.root()
+                + ": ingest the day first");
+    }
+
+    private static Column ofDay(Collection<String> clusters, LocalDate day) {
+        return col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day))));
     }
 
     /**
@@ -171,13 +188,13 @@ public final class CostAttribution {
      * Container-hour costs and usage, with the owning workload: a ReplicaSet's pods belong to the Deployment
      * whose name is the ReplicaSet's without its pod-template hash (as OpenCost and Kubecost report them).
      */
-    private static Dataset<Row> containerHours(Dataset<Row> allocations, Dataset<Row> containers,
+    private static Dataset<Row> containerHours(Allocations allocations, Dataset<Row> containers,
             Dataset<Row> podInfo, double hours) {
         Dataset<Row> owners = LatestValues.per("cluster", "namespace", "pod")
                 .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(podInfo);
         Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
-        String[] keys = {"cluster", "day", "hour", "node", "container_id"};
-        Dataset<Row> perContainerId = allocations.where(col("is_container"))
+        String[] keys = {"day", "hour", "node_index", "container_id"};
+        Dataset<Row> perContainerId = allocations.rows().where(col("is_container"))
                 .withColumn("hour", timestamp_seconds(col("bucket").minus(col("bucket").mod(3600))))
                 .groupBy(keys[0], Arrays.copyOfRange(keys, 1, keys.length))
                 .agg(sum("cpu_cost").as("cpu_cost"), sum("ram_cost").as("ram_cost"), sum("gpu_cost").as("gpu_cost"),
@@ -198,7 +215,8 @@ public final class CostAttribution {
         List<Column> named = new ArrayList<>(Stream.of("cluster", "day", "hour", "node", "namespace", "pod",
                 "container").map(functions::col).toList());
         Stream.of(perContainerId.columns()).skip(keys.length).forEach(name -> named.add(col(name)));
-        return perContainerId.join(broadcast(containers), JoinKeys.of("cluster", "container_id"))
+        return perContainerId.join(broadcast(allocations.nodes()), JoinKeys.of("node_index"))
+                .join(broadcast(containers), JoinKeys.of("cluster", "container_id"))
                 .select(named.toArray(Column[]::new))
                 .join(broadcast(owners), JoinKeys.of("cluster", "namespace", "pod"), "left")
                 .withColumn("workload_kind", when(isReplicaSet, lit("Deployment"))
@@ -213,13 +231,14 @@ public final class CostAttribution {
      * Node cost for every interval the node was present (a capacity sample or a container on it), and its
      * idle part: node cost minus what its containers were allocated, per resource.
      */
-    private static Dataset<Row> nodeDays(Dataset<Row> allocations, Dataset<Row> rates, double hours) {
-        Dataset<Row> perInterval = allocations.groupBy("cluster", "day", "node", "bucket")
+    private static Dataset<Row> nodeDays(Allocations allocations, Dataset<Row> rates, double hours) {
+        Dataset<Row> perInterval = allocations.rows().groupBy("day", "node_index", "bucket")
                 .agg(sum("cpu_cost").as("cpu_alloc_cost"), sum("ram_cost").as("ram_alloc_cost"),
                         sum("gpu_cost").as("gpu_alloc_cost"));
-        Dataset<Row> perDay = perInterval.groupBy("cluster", "day", "node")
+        Dataset<Row> perDay = perInterval.groupBy("day", "node_index")
                 .agg(count(lit(1)).multiply(hours).as("hours"), sum("cpu_alloc_cost").as("cpu_alloc_cost"),
-                        sum("ram_alloc_cost").as("ram_alloc_cost"), sum("gpu_alloc_cost").as("gpu_alloc_cost"));
+                        sum("ram_alloc_cost").as("ram_alloc_cost"), sum("gpu_alloc_cost").as("gpu_alloc_cost"))
+                .join(broadcast(allocations.nodes()), JoinKeys.of("node_index"));
         return perDay.join(rates, JoinKeys.of("cluster", "day", "node"), "inner")
                 .withColumn("cpu_cost", col("hours").multiply(col("cpu_cores")).multiply(col("cpu_rate")))
                 .withColumn("ram_cost", col("hours").multiply(col("ram_gib")).multiply(col("ram_rate")))

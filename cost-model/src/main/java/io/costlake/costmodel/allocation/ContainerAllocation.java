@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
@@ -16,16 +18,24 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.LatestValues;
 import io.costlake.costmodel.pricing.NodeRates;
+import io.costlake.ingest.bronze.SeriesSamples;
 
 /**
  * Allocation per container per sample interval (DESIGN §4): {@code cpu = max(request, usage)} cores,
@@ -34,9 +44,10 @@ import io.costlake.costmodel.pricing.NodeRates;
  * capacity in an interval, they are scaled down proportionally to fit, so idle never goes negative.
  *
  * <p>All metric families are brought into one row shape, partitioned by (cluster, node) once, and then
- * aggregated and windowed on that partitioning: one shuffle for the whole day. A container is carried as one
- * 64-bit {@link #containerId} instead of its namespace, pod and container names: hashing, comparing, shuffling
- * and staging those strings for every sample was most of the allocation's time.
+ * aggregated and windowed on that partitioning. What a series means for the allocation (its node, its container,
+ * which request it is) is worked out once per series, and its samples meet it by the series' 64-bit id; a
+ * container is carried as one 64-bit {@link #containerId} instead of its namespace, pod and container names:
+ * hashing, comparing, shuffling and staging those strings for every sample was most of the allocation's time.
  */
 public final class ContainerAllocation {
     private final CostModelConfig config;
@@ -54,51 +65,52 @@ public final class ContainerAllocation {
     }
 
     /**
-     * Rows per (cluster, day, node, bucket, container_id), plus one row per node and bucket with
+     * Rows per (day, node_index, bucket, container_id), plus one row per node and bucket with
      * {@code is_container = false} (and a null container_id) that marks the node as present. Columns: the keys,
      * cpu_usage, cpu_request, ram_usage_gib, ram_request_gib, gpu_request, cpu_alloc, ram_alloc_gib, gpu_alloc
      * (after scaling), cpu_want and ram_want (max of request and usage, before scaling),
-     * cpu_cost, ram_cost, gpu_cost, priced, and the node's rate columns.
+     * cpu_cost, ram_cost, gpu_cost and priced (the node has rates).
+     *
+     * <p>Each input is a table's samples by series id and its series' columns ({@link SeriesSamples}) of the
+     * days to allocate; series ids must be unique across them ({@link #checkSeriesIds}). What a series means
+     * for the allocation (its node, container and which request it is) is worked out once per series; a sample
+     * then meets it through a broadcast join on the one 64-bit id.
      */
-    public Dataset<Row> allocate(Dataset<Row> cpuUsage, Dataset<Row> memory, Dataset<Row> resources,
-            Dataset<Row> capacity, Dataset<Row> podInfo, Dataset<Row> nodeRates) {
+    public Allocations allocate(SeriesSamples cpuUsage, SeriesSamples memory, SeriesSamples resources,
+            SeriesSamples capacity, Dataset<Row> podInfo, Dataset<Row> nodeRates) {
         int step = config.stepSeconds();
         double hours = config.sampleHours();
 
-        // A sample without a node label takes its pod's node from kube_pod_info, looked up by one 64-bit key and
-        // only for such samples: a broadcast join on (cluster, namespace, pod) compared the key bytes of every
-        // sample, a fifth of the allocation's first stage. Two pods sharing a key (p ~ pods^2 / 2^65) would
-        // give one pod's node-less samples the other's node; the lookup keeps one row per key, so no sample is
-        // ever duplicated.
-        Column podKey = xxhash64(col("cluster"), col("namespace"), col("pod"));
+        // A series without a node label takes its pod's node from kube_pod_info.
         Dataset<Row> podNodes = LatestValues.per("cluster", "namespace", "pod").value("pod_node", col("node"))
-                .of(podInfo.where(col("node").isNotNull()))
-                .groupBy(podKey.as("pod_key")).agg(max("pod_node").as("pod_node"));
+                .of(podInfo.where(col("node").isNotNull()));
+        // Per series, so small; persisted because the node index reads them before the samples do.
+        Dataset<Row> cpuSeries = containerSeries(cpuUsage.series(), podNodes).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> memorySeries = containerSeries(memory.series(), podNodes).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> resourceSeries = resourceSeries(resources.series(), podNodes)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> nodeSeries = nodeSeries(capacity).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> nodes = nodeIndex(cpuSeries, memorySeries, resourceSeries, nodeSeries);
 
-        Dataset<Row> combined = cpuRates(cpuUsage).select(keys(step, col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"),
-                        nullDouble("cpu_request"), nullDouble("ram_request"), nullDouble("gpu_whole"),
-                        nullDouble("gpu_mig"), nullDouble("gpu_shared"), lit(true).as("is_container")))
-                .unionByName(memory.select(keys(step, nullDouble("cpu_usage"), col("value").as("ram_usage"),
-                        nullDouble("cpu_request"), nullDouble("ram_request"), nullDouble("gpu_whole"),
-                        nullDouble("gpu_mig"), nullDouble("gpu_shared"), lit(true).as("is_container"))))
-                .unionByName(resourceColumns(resources, step))
-                .unionByName(capacity.where(col("resource").equalTo("cpu")).select(
-                        col("cluster"), col("day"), col("node"), bucket(step),
-                        lit(null).cast("string").as("namespace"), lit(null).cast("string").as("pod"),
-                        lit(null).cast("string").as("container"), nullDouble("cpu_usage"), nullDouble("ram_usage"),
-                        nullDouble("cpu_request"), nullDouble("ram_request"), nullDouble("gpu_whole"),
-                        nullDouble("gpu_mig"), nullDouble("gpu_shared"), lit(false).as("is_container")));
+        Dataset<Row> combined = perSample(cpuRates(cpuUsage.samples()), indexed(cpuSeries, nodes), step,
+                        col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"), nullDouble("cpu_request"),
+                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
+                        nullDouble("gpu_shared"))
+                .unionByName(perSample(memory.samples(), indexed(memorySeries, nodes), step,
+                        nullDouble("cpu_usage"), col("value").as("ram_usage"), nullDouble("cpu_request"),
+                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
+                        nullDouble("gpu_shared")))
+                .unionByName(perSample(resources.samples(), indexed(resourceSeries, nodes), step,
+                        nullDouble("cpu_usage"), nullDouble("ram_usage"), weighted("cpu_request"),
+                        weighted("ram_request"), weighted("gpu_whole"), weighted("gpu_mig"), weighted("gpu_shared")))
+                .unionByName(perSample(capacity.samples(), indexed(nodeSeries, nodes), step,
+                        nullDouble("cpu_usage"), nullDouble("ram_usage"), nullDouble("cpu_request"),
+                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
+                        nullDouble("gpu_shared")))
+                .repartition(col("node_index"));
 
-        Dataset<Row> located = combined
-                .withColumn("pod_key", when(col("node").isNull(), podKey))
-                .join(broadcast(podNodes), JoinKeys.of("pod_key"), "left")
-                .withColumn("node", coalesce(col("node"), col("pod_node")))
-                .withColumn("container_id", when(col("is_container"), containerId()))
-                .drop("pod_key", "pod_node", "namespace", "pod", "container")
-                .repartition(col("cluster"), col("node"));
-
-        Dataset<Row> samples = located
-                .groupBy("cluster", "day", "node", "bucket", "container_id", "is_container")
+        Dataset<Row> samples = combined
+                .groupBy("day", "node_index", "bucket", "container_id", "is_container")
                 .agg(coalesce(avg("cpu_usage"), lit(0.0)).as("cpu_usage"),
                         coalesce(avg("ram_usage"), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
                         coalesce(max("cpu_request"), lit(0.0)).as("cpu_request"),
@@ -107,39 +119,156 @@ public final class ContainerAllocation {
                         coalesce(max("gpu_mig"), lit(0.0)).as("gpu_mig"),
                         coalesce(max("gpu_shared"), lit(0.0)).as("gpu_shared"));
 
+        // Only what the allocation computes with: the rest of a node's rate row (instance type, model, price
+        // source, ...) would be copied to every staged row and never read from there.
+        Dataset<Row> rates = indexed(nodeRates, nodes).select("node_index", "cpu_rate", "ram_rate", "gpu_rate",
+                "cpu_cores", "ram_gib", "gpus", "gpu_replicas");
         Dataset<Row> priced = samples
-                .join(broadcast(nodeRates), JoinKeys.of("cluster", "day", "node"), "left")
+                .join(broadcast(rates), JoinKeys.of("node_index"), "left")
                 .withColumn("priced", col("cpu_rate").isNotNull())
                 .withColumn("gpu_request", col("gpu_whole").plus(col("gpu_mig"))
                         .plus(col("gpu_shared").divide(coalesce(col("gpu_replicas"), lit(1.0)))))
                 .withColumn("cpu_want", greatest(col("cpu_request"), col("cpu_usage")))
                 .withColumn("ram_want", greatest(col("ram_request_gib"), col("ram_usage_gib")));
 
-        WindowSpec nodeInterval = Window.partitionBy("cluster", "node", "bucket");
+        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket");
         Dataset<Row> scaled = priced
                 .withColumn("cpu_alloc", scaleToCapacity(col("cpu_want"), col("cpu_cores"), nodeInterval))
                 .withColumn("ram_alloc_gib", scaleToCapacity(col("ram_want"), col("ram_gib"), nodeInterval))
                 .withColumn("gpu_alloc", scaleToCapacity(col("gpu_request"), col("gpus"), nodeInterval));
 
         Column isPricedContainer = col("priced").and(col("is_container"));
-        return scaled
+        return new Allocations(scaled
                 .withColumn("cpu_cost", when(isPricedContainer,
                         col("cpu_alloc").multiply(col("cpu_rate")).multiply(hours)).otherwise(lit(0.0)))
                 .withColumn("ram_cost", when(isPricedContainer,
                         col("ram_alloc_gib").multiply(col("ram_rate")).multiply(hours)).otherwise(lit(0.0)))
                 .withColumn("gpu_cost", when(isPricedContainer,
                         col("gpu_alloc").multiply(col("gpu_rate")).multiply(hours)).otherwise(lit(0.0)))
-                .drop("gpu_whole", "gpu_mig", "gpu_shared");
+                .drop("gpu_whole", "gpu_mig", "gpu_shared", "cpu_rate", "ram_rate", "gpu_rate", "cpu_cores", "ram_gib",
+                        "gpus", "gpu_replicas"), nodes, List.of(cpuSeries, memorySeries, resourceSeries, nodeSeries));
+    }
+
+    /**
+     * Every (cluster, node) of the series, numbered on the driver: a day has thousands of nodes at most, and one
+     * int per row instead of two names makes the allocation's shuffle, aggregation keys, window sort and rate
+     * lookup fixed-width. A container whose node is unknown (no label, no kube_pod_info) gets its cluster's
+     * index with a null node.
+     */
+    private static Dataset<Row> nodeIndex(Dataset<Row>... series) {
+        Dataset<Row> all = null;
+        for (Dataset<Row> one : series) {
+            Dataset<Row> nodes = one.select("cluster", "node");
+            all = all == null ? nodes : all.union(nodes);
+        }
+        List<Row> distinct = requireNonNull(all, "no series").distinct()
+                .orderBy(col("cluster"), col("node").asc_nulls_first()).collectAsList();
+        List<Row> numbered = new ArrayList<>(distinct.size());
+        for (int i = 0; i < distinct.size(); i++) {
+            numbered.add(RowFactory.create(i, distinct.get(i).getString(0), distinct.get(i).getString(1)));
+        }
+        StructType schema = new StructType().add("node_index", DataTypes.IntegerType, false)
+                .add("cluster", DataTypes.StringType, false).add("node", DataTypes.StringType, true);
+        return all.sparkSession().createDataFrame(numbered, schema);
+    }
+
+    /** Rows with (cluster, node) replaced by their node_index; a null node matches its cluster's null. */
+    private static Dataset<Row> indexed(Dataset<Row> rows, Dataset<Row> nodes) {
+        Column unknown = lit("");
+        Dataset<Row> keyed = nodes.select(col("node_index"), col("cluster").as("index_cluster"),
+                coalesce(col("node"), unknown).as("index_node"));
+        return rows.join(broadcast(keyed), rows.col("cluster").equalTo(keyed.col("index_cluster"))
+                        .and(coalesce(rows.col("node"), unknown).equalTo(keyed.col("index_node"))))
+                .drop("index_cluster", "index_node", "cluster", "node");
+    }
+
+    /**
+     * Fails when two series of the inputs share an id: {@link #allocate} joins samples to their series by the id
+     * alone, so a shared id would give one series' samples to both. A lake ingested before series ids hashed
+     * the cluster can have such ids across clusters; re-ingesting the day gives new ones.
+     */
+    public static void checkSeriesIds(SeriesSamples... inputs) {
+        Dataset<Row> ids = null;
+        for (SeriesSamples input : inputs) {
+            Dataset<Row> series = input.series().select(col("series"));
+            ids = ids == null ? series : ids.unionAll(series);
+        }
+        requireNonNull(ids, "no input");
+        Row counts = ids.agg(count(lit(1)), count_distinct(col("series"))).first();
+        if (counts.getLong(0) != counts.getLong(1)) {
+            throw new IllegalStateException((counts.getLong(0) - counts.getLong(1)) + " series of the day share a "
+                    + "64-bit id with another series (a lake ingested before ids hashed the cluster has such ids "
+                    + "across clusters): ingest the day again");
+        }
+    }
+
+    /**
+     * A table's samples with its series' allocation columns, in the one row shape all inputs are unioned into:
+     * day, node_index, bucket, container_id, is_container and the given values.
+     */
+    private static Dataset<Row> perSample(Dataset<Row> samples, Dataset<Row> series, int step, Column... values) {
+        Column[] columns = new Column[5 + values.length];
+        columns[0] = col("day");
+        columns[1] = col("node_index");
+        columns[2] = bucket(step);
+        columns[3] = col("container_id");
+        columns[4] = col("is_container");
+        System.arraycopy(values, 0, columns, 5, values.length);
+        return samples.join(broadcast(series.drop("day")), JoinKeys.of("series")).select(columns);
+    }
+
+    /** A container series' node (its label, else its pod's), container id and the given columns of it. */
+    private static Dataset<Row> containerSeries(Dataset<Row> series, Dataset<Row> podNodes, Column... more) {
+        List<Column> columns = new ArrayList<>(List.of(col("cluster"), col("day"), col("series"),
+                coalesce(col("node"), col("pod_node")).as("node"), containerId().as("container_id"),
+                lit(true).as("is_container")));
+        columns.addAll(List.of(more));
+        return series.join(broadcast(podNodes), JoinKeys.of("cluster", "namespace", "pod"), "left")
+                .select(columns.toArray(Column[]::new));
+    }
+
+    /**
+     * The requests of container_resource, each series weighted for the column it fills: cpu and memory requests
+     * as they are, a MIG slice as its sevenths of a GPU, whole and time-sliced GPUs as counts. A GPU count is the
+     * request, else the limit: Kubernetes requires them equal for extended resources, and a limit alone implies
+     * the request. Other limits carry nothing the allocation uses (a container with only a limit has an equal
+     * request, which the API server sets), so their series are not joined and their samples go no further: on a
+     * cluster that sets limits they are a third of the container samples.
+     */
+    private static Dataset<Row> resourceSeries(Dataset<Row> resources, Dataset<Row> podNodes) {
+        Column resource = col("resource");
+        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        Column requests = col("kind").equalTo("requests");
+        return containerSeries(resources.where(requests.or(resource.startsWith("nvidia_com_"))), podNodes,
+                when(requests.and(resource.equalTo("cpu")), lit(1.0)).as("cpu_request_weight"),
+                when(requests.and(resource.equalTo("memory")), lit(1.0)).as("ram_request_weight"),
+                when(resource.equalTo("nvidia_com_gpu"), lit(1.0)).as("gpu_whole_weight"),
+                when(migSlices.notEqual(""), migSlices.cast("double").divide(NodeRates.MIG_SLICES_PER_GPU))
+                        .as("gpu_mig_weight"),
+                when(resource.equalTo("nvidia_com_gpu_shared"), lit(1.0)).as("gpu_shared_weight"));
+    }
+
+    /** kube_node_status_capacity's cpu series, one per node: a row per node and interval marks it present. */
+    private static Dataset<Row> nodeSeries(SeriesSamples capacity) {
+        return capacity.series().where(col("resource").equalTo("cpu"))
+                .select(col("cluster"), col("day"), col("series"), col("node"),
+                        lit(null).cast("long").as("container_id"), lit(false).as("is_container"));
+    }
+
+    /** A resource sample's value in the column its series fills (null elsewhere). */
+    private static Column weighted(String name) {
+        return col("value").multiply(col(name + "_weight")).as(name);
     }
 
     /**
      * Per-interval CPU cores from the cumulative counter: the increase since the previous sample over the
      * time between them, with a drop read as a counter reset (the new value is the increase since the
      * restart, as Prometheus' rate() does). The first sample of a series takes the rate to the next one.
-     * No extrapolation to the window edges, unlike PromQL's rate().
+     * No extrapolation to the window edges, unlike PromQL's rate(). Per series (like rate()), ordered by a
+     * 64-bit id and a timestamp only.
      */
     static Dataset<Row> cpuRates(Dataset<Row> cpuUsage) {
-        WindowSpec series = Window.partitionBy(col("cluster"), col("node"), containerId()).orderBy("ts");
+        WindowSpec series = Window.partitionBy(col("series")).orderBy("ts");
         Column t = col("ts").cast("double");
         Column prevValue = lag(col("value"), 1).over(series);
         Column prevT = lag(t, 1).over(series);
@@ -153,43 +282,10 @@ public final class ContainerAllocation {
                 when(nextT.isNotNull().and(nextT.gt(t)), forward), lit(0.0)));
     }
 
-    private static Dataset<Row> resourceColumns(Dataset<Row> resources, int step) {
-        Column resource = col("resource");
-        Column value = col("value");
-        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
-        Column requests = col("kind").equalTo("requests");
-        // GPU count is the request, else the limit: Kubernetes requires them equal for extended resources,
-        // and a limit alone implies the request. Other limits carry nothing the allocation uses (a container
-        // with only a limit has an equal request, which the API server sets), so they are not shuffled: on a
-        // cluster that sets limits they are a third of the container samples.
-        return resources.where(requests.or(resource.startsWith("nvidia_com_"))).select(keys(step,
-                nullDouble("cpu_usage"), nullDouble("ram_usage"),
-                when(requests.and(resource.equalTo("cpu")), value).as("cpu_request"),
-                when(requests.and(resource.equalTo("memory")), value).as("ram_request"),
-                when(resource.equalTo("nvidia_com_gpu"), value).as("gpu_whole"),
-                when(migSlices.notEqual(""), value.multiply(migSlices.cast("double"))
-                        .divide(NodeRates.MIG_SLICES_PER_GPU)).as("gpu_mig"),
-                when(resource.equalTo("nvidia_com_gpu_shared"), value).as("gpu_shared"),
-                lit(true).as("is_container")));
-    }
-
     private static Column scaleToCapacity(Column want, Column capacity, WindowSpec nodeInterval) {
         Column total = sum(when(col("is_container"), want).otherwise(lit(0.0))).over(nodeInterval);
         return when(capacity.isNotNull().and(total.gt(capacity)), want.multiply(capacity).divide(total))
                 .otherwise(want);
-    }
-
-    private static Column[] keys(int step, Column... values) {
-        Column[] columns = new Column[7 + values.length];
-        columns[0] = col("cluster");
-        columns[1] = col("day");
-        columns[2] = col("node");
-        columns[3] = bucket(step);
-        columns[4] = col("namespace");
-        columns[5] = col("pod");
-        columns[6] = col("container");
-        System.arraycopy(values, 0, columns, 7, values.length);
-        return columns;
     }
 
     /** Epoch second of the start of the sample interval that holds ts. */

@@ -1,10 +1,12 @@
 package io.costlake.costmodel.idlegpu;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
@@ -19,9 +21,11 @@ import java.time.ZoneOffset;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.pricing.NodeRates;
+import io.costlake.ingest.bronze.SeriesSamples;
 
 /**
  * One row per GPU (or MIG instance), scrape instant and holding pod: utilisation, memory and the pod that
@@ -58,22 +62,41 @@ public final class GpuSamples {
      * interval index within the day), hour (0–23), namespace, pod (null when no pod holds the GPU),
      * unresolved, util (0–100, may be null), fb_used_mib, gpu_fraction (1, or a MIG slice's sevenths).
      *
-     * @param gpu bronze gpu rows of the day
-     * @param resources bronze container_resource rows of the day
+     * <p>A holder (a GPU or MIG instance and the pod the exporter names, if any) is found once per series: the
+     * samples meet their holder by the series id and are merged per holder and instant on one integer, and the
+     * holder's strings are joined back to the merged rows, a third as many as the samples.
+     *
+     * @param gpu bronze gpu samples and series of the day
+     * @param resources bronze container_resource samples and series of the day
      */
-    public Dataset<Row> bind(Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
+    public Dataset<Row> bind(SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         Column metric = col("metric");
-        Dataset<Row> samples = gpu
+        Dataset<Row> series = gpu.series()
                 .where(col("uuid").isNotNull().and(col("node").isNotNull()))
-                .withColumn("epoch", col("ts").cast("long"))
-                .withColumn("mig_instance", coalesce(col("mig_id"), lit("")))
-                .groupBy(col("cluster"), col("node"), col("uuid").as("gpu_uuid"), col("mig_instance"), col("epoch"),
-                        col("namespace"), col("pod"))
-                .agg(max(when(metric.equalTo(GR_ENGINE_ACTIVE), col("value").multiply(100))).as("util_gr"),
-                        max(when(metric.equalTo(GPU_UTIL), col("value"))).as("util_dev"),
-                        max(when(metric.equalTo(FB_USED), col("value"))).as("fb_used_mib"),
-                        first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"))
+                .select(col("series"), col("cluster"), col("node"), col("uuid").as("gpu_uuid"),
+                        coalesce(col("mig_id"), lit("")).as("mig_instance"), col("namespace"), col("pod"), metric,
+                        col("model"), col("mig_profile"));
+        // Dense numbers, not hashes: two holders can never share one. The holders of a day are a few thousand.
+        Column[] holderKey = {col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"), col("namespace"),
+                col("pod")};
+        Dataset<Row> numbered = series.withColumn("holder", dense_rank().over(Window.orderBy(holderKey)));
+        Dataset<Row> holders = numbered.groupBy(col("holder"))
+                .agg(first(col("cluster")).as("cluster"), first(col("node")).as("node"),
+                        first(col("gpu_uuid")).as("gpu_uuid"), first(col("mig_instance")).as("mig_instance"),
+                        first(col("namespace")).as("namespace"), first(col("pod")).as("pod"),
+                        first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"));
+        Dataset<Row> seriesHolders = numbered.select(col("series"), col("holder"),
+                when(metric.equalTo(GR_ENGINE_ACTIVE), lit(100.0)).as("gr_weight"),
+                when(metric.equalTo(GPU_UTIL), lit(1.0)).as("dev_weight"),
+                when(metric.equalTo(FB_USED), lit(1.0)).as("fb_weight"));
+        Dataset<Row> samples = gpu.samples().join(broadcast(seriesHolders), JoinKeys.of("series"))
+                .groupBy(col("holder"), col("ts").cast("long").as("epoch"))
+                .agg(max(col("value").multiply(col("gr_weight"))).as("util_gr"),
+                        max(col("value").multiply(col("dev_weight"))).as("util_dev"),
+                        max(col("value").multiply(col("fb_weight"))).as("fb_used_mib"))
+                .join(broadcast(holders), JoinKeys.of("holder"))
+                .drop("holder")
                 .withColumn("util", coalesce(col("util_gr"), col("util_dev")))
                 .drop("util_gr", "util_dev")
                 .withColumn("bucket", floor(col("epoch").minus(dayStart).divide(config.stepSeconds())))
@@ -84,14 +107,26 @@ public final class GpuSamples {
                         .otherwise(lit(1.0)))
                 .withColumn("gpu_fraction", coalesce(col("gpu_fraction"), lit(1.0)));
 
-        Dataset<Row> nodesWithPodLabels = samples.groupBy("cluster", "node")
+        Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
                 .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
-        Dataset<Row> marked = samples.join(nodesWithPodLabels, JoinKeys.of("cluster", "node"), "left");
+        Dataset<Row> marked = samples.join(broadcast(nodesWithPodLabels), JoinKeys.of("cluster", "node"), "left");
         Dataset<Row> mapped = marked.where(col("node_has_pod_labels"))
                 .withColumn("unresolved", lit(false))
                 .drop("node_has_pod_labels");
         Dataset<Row> unmapped = marked.where(col("node_has_pod_labels").equalTo(false)).drop("node_has_pod_labels");
-        return mapped.unionByName(fromRequests(unmapped, resources, dayStart));
+        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources), dayStart));
+    }
+
+    /**
+     * The nvidia_com_gpu requests and limits of pods on a known node, as typed rows: their series are picked
+     * first, so the day's other container_resource samples are only probed by their series id.
+     */
+    private static Dataset<Row> gpuRequests(SeriesSamples resources) {
+        Dataset<Row> series = resources.series()
+                .where(col("resource").equalTo("nvidia_com_gpu").and(col("node").isNotNull())
+                        .and(col("pod").isNotNull()))
+                .select("series", "node", "namespace", "pod", "container", "kind", "resource");
+        return resources.samples().join(broadcast(series), JoinKeys.of("series"));
     }
 
     /** Binds the samples of nodes without pod labels from the GPU requests on the node (the rule above). */

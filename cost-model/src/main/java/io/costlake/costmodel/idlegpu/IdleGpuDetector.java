@@ -31,6 +31,7 @@ import io.costlake.costmodel.GoldTable;
 import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.LatestValues;
 import io.costlake.ingest.bronze.BronzeTable;
+import io.costlake.ingest.bronze.SeriesSamples;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.lake.LakeTable;
 
@@ -72,13 +73,9 @@ public final class IdleGpuDetector {
             throw new IllegalArgumentException("no cluster to detect idle GPUs in");
         }
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        Dataset<Row> gpu = lake.readAll(BronzeTable.GPU).map(rows -> ofDay(rows, clusters, day))
-                .orElseThrow(() -> new IllegalStateException("bronze table gpu does not exist in " + lake.root()
-                        + ": ingest the day first"));
+        SeriesSamples gpu = bySeries(BronzeTable.GPU, clusters, day);
         // Ingest writes every bronze table of a day together, so container_resource exists wherever gpu does.
-        Dataset<Row> resources = optional(BronzeTable.CONTAINER_RESOURCE, clusters, day)
-                .orElseThrow(() -> new IllegalStateException("bronze table container_resource does not exist in "
-                        + lake.root() + ": ingest the day first"));
+        SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = lake.newStagingPath("idle-gpus-" + day);
         try {
@@ -208,7 +205,9 @@ public final class IdleGpuDetector {
                         first(col("workload_name"), true).as("gold_name")))
                 .orElseGet(() -> lake.spark().createDataFrame(List.of(), schema)
                         .withColumnRenamed("workload_kind", "gold_kind").withColumnRenamed("workload_name", "gold_name"));
-        Dataset<Row> bronze = optional(BronzeTable.POD_INFO, clusters, day)
+        // Each pod_info series' last sample: LatestValues wants nothing else, and the day has one row per pod and
+        // sample (14M at 10,000 pods).
+        Dataset<Row> bronze = BronzeTable.POD_INFO.readLatest(lake).map(rows -> ofDay(rows, clusters, day))
                 .map(rows -> LatestValues.per("cluster", "namespace", "pod")
                         .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(rows)
                         .withColumn("info_kind", when(col("owner_kind").equalTo("ReplicaSet"), lit("Deployment"))
@@ -222,6 +221,12 @@ public final class IdleGpuDetector {
                 .select(col("cluster"), col("namespace"), col("pod"),
                         coalesce(col("gold_kind"), col("info_kind")).as("workload_kind"),
                         coalesce(col("gold_name"), col("info_name")).as("workload_name"));
+    }
+
+    private SeriesSamples bySeries(BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return table.readBySeries(lake).orElseThrow(() -> new IllegalStateException("bronze table "
+                        + table.tableName() + " does not exist in " + lake.root() + ": ingest the day first"))
+                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
     }
 
     private Optional<Dataset<Row>> optional(LakeTable table, Collection<String> clusters, LocalDate day) {

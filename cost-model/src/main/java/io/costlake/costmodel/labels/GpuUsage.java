@@ -16,6 +16,7 @@ import org.apache.spark.sql.expressions.Window;
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.idlegpu.GpuSamples;
 import io.costlake.costmodel.idlegpu.IdleGpuConfig;
+import io.costlake.ingest.bronze.SeriesSamples;
 
 /**
  * GPU-hours a pod used, from dcgm-exporter utilisation: per sample interval, the mean utilisation of each
@@ -33,10 +34,10 @@ final class GpuUsage {
     /**
      * Columns: cluster, namespace, pod, gpu_usage_hours; only pods that held a GPU in a sampled interval.
      *
-     * @param gpu bronze gpu rows of the day
-     * @param resources bronze container_resource rows of the day (to bind GPUs of exporters without pod labels)
+     * @param gpu bronze gpu samples and series of the day
+     * @param resources bronze container_resource samples and series of the day (to bind GPUs of exporters without pod labels)
      */
-    Dataset<Row> perPod(Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
+    Dataset<Row> perPod(SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
         IdleGpuConfig binding = IdleGpuConfig.defaults().withStepSeconds(config.stepSeconds());
         Dataset<Row> held = new GpuSamples(binding).bind(gpu, resources, day)
                 .where(col("pod").isNotNull().and(col("unresolved").equalTo(false)).and(col("util").isNotNull()))

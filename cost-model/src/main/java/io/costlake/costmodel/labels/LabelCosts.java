@@ -25,6 +25,7 @@ import org.apache.spark.sql.expressions.Window;
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.LatestValues;
+import io.costlake.ingest.bronze.SeriesSamples;
 
 /**
  * Cost per value of a label of choice and day ({@code costlake.model.aggregate-labels}), as Kubecost's
@@ -62,11 +63,11 @@ public final class LabelCosts {
      * @param containerHour gold container-hour costs
      * @param namespaceDay gold namespace-day costs (after idle and shared-namespace distribution)
      * @param objectLabels bronze object_labels rows (pods and namespaces)
-     * @param gpu bronze gpu rows (dcgm-exporter)
-     * @param resources bronze container_resource rows
+     * @param gpu bronze gpu samples and series (dcgm-exporter)
+     * @param resources bronze container_resource samples and series
      */
     public Dataset<Row> labelDays(Dataset<Row> containerHour, Dataset<Row> namespaceDay, Dataset<Row> objectLabels,
-            Dataset<Row> gpu, Dataset<Row> resources, LocalDate day) {
+            SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
         Dataset<Row> podLabels = LatestValues.per("cluster", "namespace", "name").value("pod_labels", col("labels"))
                 .of(objectLabels.where(col("object_kind").equalTo("pod"))).withColumnRenamed("name", "pod");
         Dataset<Row> namespaceLabels = LatestValues.per("cluster", "name").value("namespace_labels", col("labels"))

@@ -70,7 +70,7 @@ public final class NodeRates {
      *
      * @param capacity bronze node_capacity rows
      * @param nodeLabels bronze object_labels rows of kind node
-     * @param gpuSamples bronze gpu rows (for the GPU model)
+     * @param gpuSamples bronze gpu rows, only read for the GPU model: a series' last sample will do
      * @param openCostPrices bronze opencost_price rows
      */
     public Dataset<Row> rates(Dataset<Row> capacity, Dataset<Row> nodeLabels, Dataset<Row> gpuSamples,

@@ -2,6 +2,8 @@ package io.costlake.costmodel.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -21,6 +23,7 @@ import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
 import io.costlake.costmodel.testing.FixtureLake;
 import io.costlake.ingest.bronze.BronzeTable;
+import io.costlake.ingest.bronze.SeriesSamples;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.testing.OpenMetricsFixture;
@@ -177,7 +180,7 @@ class LabelCostsTest {
     void makesNoRowsWhenNoLabelIsConfigured() {
         LabelCosts none = new LabelCosts(CostModelConfig.defaults().withStepSeconds(3600));
         assertThat(none.labelDays(gold(GoldTable.CONTAINER_HOUR), gold(GoldTable.NAMESPACE_DAY),
-                bronze(BronzeTable.OBJECT_LABELS), bronze(BronzeTable.GPU), bronze(BronzeTable.CONTAINER_RESOURCE), DAY)
+                bronze(BronzeTable.OBJECT_LABELS), bySeries(BronzeTable.GPU), bySeries(BronzeTable.CONTAINER_RESOURCE), DAY)
                 .count()).isZero();
     }
 
@@ -187,6 +190,11 @@ class LabelCostsTest {
 
     private Dataset<Row> bronze(BronzeTable table) {
         return lake.read(table, "c1", DAY).orElseThrow();
+    }
+
+    private SeriesSamples bySeries(BronzeTable table) {
+        return table.readBySeries(lake).orElseThrow()
+                .where(col("cluster").equalTo("c1").and(col("day").equalTo(lit(java.sql.Date.valueOf(DAY)))));
     }
 
     private Map<String, Row> values(String label) {

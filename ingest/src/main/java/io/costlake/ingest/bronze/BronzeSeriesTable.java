@@ -11,7 +11,7 @@ import io.costlake.ingest.lake.LakeTable;
 public enum BronzeSeriesTable implements LakeTable {
     INSTANCE;
 
-    /** The series' id: a hash of its text as the input wrote it, unique within a (cluster, day). */
+    /** The series' id: a hash of its cluster and its text as the input wrote it, unique across clusters. */
     public static final String SERIES = "series";
     /** The bronze table the series' samples are in. */
     public static final String TABLE = "table";

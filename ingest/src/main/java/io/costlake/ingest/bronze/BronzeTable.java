@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
 
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.lake.LakeTable;
@@ -116,19 +119,50 @@ public enum BronzeTable implements LakeTable {
         if (!bySeries(stored)) {
             return stored;
         }
+        List<Column> typed = new ArrayList<>(List.of(col("cluster"), col("day"), col("ts")));
+        for (NamedColumn column : columns) {
+            typed.add(col(column.name()));
+        }
+        typed.add(col("value"));
+        return stored.join(broadcast(seriesOf(lake)),
+                        CollectionConverters.asScala(List.of("cluster", "day", BronzeSeriesTable.SERIES)).toList())
+                .select(typed.toArray(Column[]::new));
+    }
+
+    /**
+     * The samples by series id and each series' columns once, or empty when the table has never been written. A
+     * table written typed, whole, is split here: a series is a distinct set of the table's columns in a cluster.
+     */
+    public Optional<SeriesSamples> readBySeries(Lake lake) {
+        return lake.readStored(this).map(stored -> {
+            Column[] sampleColumns = {col("cluster"), col("day"), col(BronzeSeriesTable.SERIES), col("ts"), col("value")};
+            if (bySeries(stored)) {
+                return new SeriesSamples(stored.select(sampleColumns), seriesOf(lake));
+            }
+            List<Column> identity = new ArrayList<>(List.of(col("cluster")));
+            List<Column> seriesColumns = new ArrayList<>(List.of(col("cluster"), col("day"), col(BronzeSeriesTable.SERIES)));
+            for (NamedColumn column : columns) {
+                // xxhash64 takes no map; a map's JSON is its identity as well.
+                identity.add(column.type() instanceof MapType ? to_json(col(column.name())) : col(column.name()));
+                seriesColumns.add(col(column.name()));
+            }
+            Dataset<Row> identified = stored.withColumn(BronzeSeriesTable.SERIES,
+                    xxhash64(identity.toArray(Column[]::new)));
+            return new SeriesSamples(identified.select(sampleColumns),
+                    identified.select(seriesColumns.toArray(Column[]::new)).distinct());
+        });
+    }
+
+    /** This table's rows of the series table: (cluster, day, series, the table's columns). */
+    private Dataset<Row> seriesOf(Lake lake) {
         Dataset<Row> series = lake.readAll(BronzeSeriesTable.INSTANCE).orElseThrow(() -> new IllegalStateException(
                         "bronze table " + tableName + " has samples but the lake at " + lake.root() + " has no series"))
                 .where(col(BronzeSeriesTable.TABLE).equalTo(tableName));
         List<Column> seriesColumns = new ArrayList<>(List.of(col("cluster"), col("day"), col(BronzeSeriesTable.SERIES)));
-        List<Column> typed = new ArrayList<>(List.of(col("cluster"), col("day"), col("ts")));
         for (NamedColumn column : columns) {
             seriesColumns.add(col(column.name()));
-            typed.add(col(column.name()));
         }
-        typed.add(col("value"));
-        return stored.join(broadcast(series.select(seriesColumns.toArray(Column[]::new))),
-                        CollectionConverters.asScala(List.of("cluster", "day", BronzeSeriesTable.SERIES)).toList())
-                .select(typed.toArray(Column[]::new));
+        return series.select(seriesColumns.toArray(Column[]::new));
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.Map;
  * cluster, its table's column values in the staging layout, and what is wrong with it, if anything, whatever
  * its values.
  *
- * @param id a 64-bit hash of {@code text}: samples are staged with it, and their series' columns joined back
+ * @param id a 64-bit hash of {@code cluster} and {@code text}: samples are staged with it, and their series' columns joined back
  *     when the tables are written (an ingest checks that no two texts share an id)
  * @param columns values of {@link SampleResolver#STAGED_COLUMNS}, null where the table has no such column
  * @param problem why every sample of the series is quarantined (a missing label, an unknown unit), or null
@@ -29,9 +29,19 @@ record ResolvedSeries(long id, String text, String metric, Map<String, String> l
         return table != null;
     }
 
-    /** A series' identity within one ingest: FNV-1a, 64 bits, over the series text. */
-    static long id(String text) {
+    /**
+     * A series' identity: FNV-1a, 64 bits, over its cluster and its text. The cluster is hashed too because the
+     * same text can come from two clusters ingested apart (each with its own {@code --cluster}), and readers
+     * join a day's samples of several clusters to their series by this id alone.
+     */
+    static long id(String cluster, String text) {
         long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < cluster.length(); i++) {
+            hash ^= cluster.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        hash ^= 0xffff; // not a char of either string, so ("ab", "c") and ("a", "bc") differ
+        hash *= 0x100000001b3L;
         for (int i = 0; i < text.length(); i++) {
             hash ^= text.charAt(i);
             hash *= 0x100000001b3L;

@@ -134,8 +134,9 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
             String container = Labels.first(labels, "container");
             ignored = metric.startsWith("container_") && (container == null || container.equals("POD"));
         }
-        return new ResolvedSeries(ResolvedSeries.id(text), text, metric, labels, table,
-                cluster == null ? defaultCluster : cluster, columns,
+        String seriesCluster = cluster == null ? defaultCluster : cluster;
+        return new ResolvedSeries(ResolvedSeries.id(seriesCluster, text), text, metric, labels, table, seriesCluster,
+                columns,
                 table == null || ignored ? null : problem(metric, labels), ignored);
     }
 

@@ -116,6 +116,25 @@ class BronzeIngestTest {
     }
 
     @Test
+    void theSameSeriesOfTwoClustersIngestedApartHasTwoIds() {
+        // One dump without a cluster label, ingested once as --cluster blue and once as --cluster green: the texts
+        // are equal, so only the cluster in the hash keeps readers that join a day's samples of both clusters to
+        // their series by the id alone from mixing them.
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+        Path file = OpenMetricsFixture.day(DAY, 3600, null).node("n1", "m5.large", 2, 8, 0).writeTo(dir.resolve("in.om"));
+        MetricsFiles files = new MetricsFiles(spark);
+        new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "blue");
+        new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "green");
+
+        Dataset<Row> series = lake.readStored(BronzeSeriesTable.INSTANCE).orElseThrow()
+                .where(col("table").equalTo("node_capacity"));
+        assertThat(series.count()).isEqualTo(4); // cpu and memory of n1, in each cluster
+        assertThat(series.select("series").distinct().count()).isEqualTo(4);
+        SeriesSamples both = BronzeTable.NODE_CAPACITY.readBySeries(lake).orElseThrow();
+        assertThat(both.samples().join(both.series().select("series", "node"), "series").count()).isEqualTo(96);
+    }
+
+    @Test
     void exportedLabelsWinOverTheScrapeTargetsOwn() {
         Path file = OpenMetricsFixture.day(DAY, 3600, null)
                 .rawLine("kube_pod_container_resource_requests{namespace=\"monitoring\",exported_namespace=\"shop\","
