@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 
+import org.apache.spark.unsafe.types.UTF8String;
+
 /**
  * A series resolved once for all its samples: the bronze table it belongs to (null outside the contract), its
  * cluster, its table's column values in the staging layout, and what is wrong with it, if anything, whatever
@@ -14,15 +16,22 @@ import java.util.Map;
  * @param columns values of {@link SampleResolver#STAGED_COLUMNS}, null where the table has no such column
  * @param problem why every sample of the series is quarantined (a missing label, an unknown unit), or null
  * @param ignored samples of the series are not used (cAdvisor's pod- and cgroup-level aggregates)
+ * @param encodedTable {@code table}'s name as staged, encoded once per series rather than once per sample
+ * @param encodedCluster {@code cluster} as staged, likewise
  */
 record ResolvedSeries(long id, String text, String metric, Map<String, String> labels, BronzeTable table,
-        String cluster, Object[] columns, String problem, boolean ignored) {
+        String cluster, Object[] columns, String problem, boolean ignored, UTF8String encodedTable,
+        UTF8String encodedCluster) {
     ResolvedSeries {
         requireNonNull(text, "text is null");
         requireNonNull(metric, "metric is null");
         requireNonNull(labels, "labels is null");
         requireNonNull(cluster, "cluster is null");
         requireNonNull(columns, "columns is null");
+        requireNonNull(encodedCluster, "encodedCluster is null");
+        if ((table == null) != (encodedTable == null)) {
+            throw new IllegalArgumentException("encodedTable must be given exactly when the series has a table");
+        }
     }
 
     boolean inContract() {

@@ -40,6 +40,12 @@ final class SeriesBytes {
         return new SeriesBytes(Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
     }
 
+    /** Whether these are the bytes {@code [offset, offset + length)} of {@code line}, without hashing them. */
+    boolean matches(byte[] line, int offset, int length) {
+        return this.length == length
+                && Arrays.equals(bytes, this.offset, this.offset + this.length, line, offset, offset + length);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof SeriesBytes that && hash == that.hash

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -149,6 +150,41 @@ class BronzeIngestTest {
         assertThat(row.<String>getAs("cluster")).isEqualTo("default");
         assertThat(row.<String>getAs("namespace")).isEqualTo("shop");
         assertThat(row.<String>getAs("pod")).isEqualTo("web");
+    }
+
+    @Test
+    void everySampleReachesItsSeriesWhateverOrderTheDumpWritesThemIn() {
+        // A reader guesses each line's series from the lines before it (the series that followed the previous
+        // one last time, else the previous one), and checks the guess byte for byte. Scrape 1 writes a, b, c;
+        // scrape 2 repeats that order (every guess right); scrape 3 writes c, a, b (guesses wrong); then b is
+        // written three times in a row (series by series). Values are the hour, so any sample given to another
+        // series would show: a holds 0, 1, 2; b 0, 1, 2, 3, 4, 5; c 0, 1, 2.
+        String a = "kube_node_status_capacity{node=\"n1\",resource=\"cpu\",unit=\"core\"}";
+        String b = "kube_node_status_capacity{node=\"n1\",resource=\"memory\",unit=\"byte\"}";
+        String c = "kube_node_status_capacity{node=\"n2\",resource=\"cpu\",unit=\"core\"}";
+        OpenMetricsFixture dump = OpenMetricsFixture.day(DAY, 3600, "prod");
+        String[][] order = {{a, b, c}, {a, b, c}, {c, a, b}};
+        for (int hour = 0; hour < order.length; hour++) {
+            for (String series : order[hour]) {
+                dump.rawLine(series + " " + hour + " " + (DAY_START + hour * 3600L));
+            }
+        }
+        for (int hour = 3; hour < 6; hour++) {
+            dump.rawLine(b + " " + hour + " " + (DAY_START + hour * 3600L));
+        }
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+
+        ingest(lake, dump.writeTo(dir.resolve("in.om")));
+
+        Map<String, List<Double>> values = new java.util.TreeMap<>();
+        for (Row row : lake.readAll(BronzeTable.NODE_CAPACITY).orElseThrow().orderBy("ts").collectAsList()) {
+            values.computeIfAbsent(row.<String>getAs("node") + "/" + row.<String>getAs("resource"),
+                    key -> new java.util.ArrayList<>()).add(row.<Double>getAs("value"));
+        }
+        assertThat(values).containsExactly(
+                Map.entry("n1/cpu", List.of(0.0, 1.0, 2.0)),
+                Map.entry("n1/memory", List.of(0.0, 1.0, 2.0, 3.0, 4.0, 5.0)),
+                Map.entry("n2/cpu", List.of(0.0, 1.0, 2.0)));
     }
 
     @Test
