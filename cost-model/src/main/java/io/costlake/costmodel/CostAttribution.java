@@ -84,7 +84,6 @@ public final class CostAttribution {
             SeriesSamples memory = bySeries(BronzeTable.CONTAINER_MEMORY, clusters, day);
             SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
             SeriesSamples capacity = bySeries(BronzeTable.NODE_CAPACITY, clusters, day);
-            ContainerAllocation.checkSeriesIds(cpuUsage, memory, resources, capacity);
             Allocations allocated = new ContainerAllocation(config)
                     .allocate(cpuUsage, memory, resources, capacity, podInfo, rates);
             cached.addAll(allocated.persisted());

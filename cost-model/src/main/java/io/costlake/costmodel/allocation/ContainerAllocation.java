@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.spark.sql.Column;
@@ -72,7 +73,7 @@ public final class ContainerAllocation {
      * cpu_cost, ram_cost, gpu_cost and priced (the node has rates).
      *
      * <p>Each input is a table's samples by series id and its series' columns ({@link SeriesSamples}) of the
-     * days to allocate; series ids must be unique across them ({@link #checkSeriesIds}). What a series means
+     * days to allocate; the series it joins must have unique ids ({@link #checkSeriesIds}). What a series means
      * for the allocation (its node, container and which request it is) is worked out once per series; a sample
      * then meets it through a broadcast join on the one 64-bit id.
      */
@@ -91,6 +92,7 @@ public final class ContainerAllocation {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> nodeSeries = nodeSeries(capacity).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> nodes = nodeIndex(cpuSeries, memorySeries, resourceSeries, nodeSeries);
+        checkSeriesIds(cpuSeries, memorySeries, resourceSeries, nodeSeries);
 
         Dataset<Row> combined = perSample(cpuRates(cpuUsage.samples()), indexed(cpuSeries, nodes), step,
                         col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"), nullDouble("cpu_request"),
@@ -156,12 +158,8 @@ public final class ContainerAllocation {
      * index with a null node.
      */
     private static Dataset<Row> nodeIndex(Dataset<Row>... series) {
-        Dataset<Row> all = null;
-        for (Dataset<Row> one : series) {
-            Dataset<Row> nodes = one.select("cluster", "node");
-            all = all == null ? nodes : all.union(nodes);
-        }
-        List<Row> distinct = requireNonNull(all, "no series").distinct()
+        Dataset<Row> all = union(series, "cluster", "node");
+        List<Row> distinct = all.distinct()
                 .orderBy(col("cluster"), col("node").asc_nulls_first()).collectAsList();
         List<Row> numbered = new ArrayList<>(distinct.size());
         for (int i = 0; i < distinct.size(); i++) {
@@ -183,23 +181,28 @@ public final class ContainerAllocation {
     }
 
     /**
-     * Fails when two series of the inputs share an id: {@link #allocate} joins samples to their series by the id
-     * alone, so a shared id would give one series' samples to both. A lake ingested before series ids hashed
-     * the cluster can have such ids across clusters; re-ingesting the day gives new ones.
+     * Fails when two of the series the allocation joins share an id: samples meet their series by the id alone,
+     * so a shared id would give one series' samples to both. A lake ingested before series ids hashed the cluster
+     * can have such ids across clusters; re-ingesting the day gives new ones. Reads the per-series tables the
+     * node index has just persisted.
      */
-    public static void checkSeriesIds(SeriesSamples... inputs) {
-        Dataset<Row> ids = null;
-        for (SeriesSamples input : inputs) {
-            Dataset<Row> series = input.series().select(col("series"));
-            ids = ids == null ? series : ids.unionAll(series);
-        }
-        requireNonNull(ids, "no input");
-        Row counts = ids.agg(count(lit(1)), count_distinct(col("series"))).first();
+    static void checkSeriesIds(Dataset<Row>... series) {
+        Row counts = union(series, "series").agg(count(lit(1)), count_distinct(col("series"))).first();
         if (counts.getLong(0) != counts.getLong(1)) {
             throw new IllegalStateException((counts.getLong(0) - counts.getLong(1)) + " series of the day share a "
                     + "64-bit id with another series (a lake ingested before ids hashed the cluster has such ids "
                     + "across clusters): ingest the day again");
         }
+    }
+
+    /** The given columns of every table, one after the other. */
+    private static Dataset<Row> union(Dataset<Row>[] tables, String... columns) {
+        Dataset<Row> all = null;
+        for (Dataset<Row> table : tables) {
+            Dataset<Row> selected = table.select(columns[0], Arrays.copyOfRange(columns, 1, columns.length));
+            all = all == null ? selected : all.union(selected);
+        }
+        return requireNonNull(all, "no table");
     }
 
     /**

@@ -226,7 +226,7 @@ public final class IdleGpuDetector {
     private SeriesSamples bySeries(BronzeTable table, Collection<String> clusters, LocalDate day) {
         return table.readBySeries(lake).orElseThrow(() -> new IllegalStateException("bronze table "
                         + table.tableName() + " does not exist in " + lake.root() + ": ingest the day first"))
-                .where(col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
+                .where(dayOf(clusters, day));
     }
 
     private Optional<Dataset<Row>> optional(LakeTable table, Collection<String> clusters, LocalDate day) {
@@ -234,8 +234,11 @@ public final class IdleGpuDetector {
     }
 
     private static Dataset<Row> ofDay(Dataset<Row> rows, Collection<String> clusters, LocalDate day) {
-        return rows.where(col("cluster").isin(clusters.toArray())
-                .and(col("day").equalTo(lit(java.sql.Date.valueOf(day)))));
+        return rows.where(dayOf(clusters, day));
+    }
+
+    private static Column dayOf(Collection<String> clusters, LocalDate day) {
+        return col("cluster").isin(clusters.toArray()).and(col("day").equalTo(lit(java.sql.Date.valueOf(day))));
     }
 
 }

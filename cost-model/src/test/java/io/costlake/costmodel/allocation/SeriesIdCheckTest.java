@@ -13,15 +13,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-import io.costlake.ingest.bronze.SeriesSamples;
 import io.costlake.ingest.testing.TestSpark;
 
 /** The allocation joins samples to their series by the id alone, so ids shared between series must stop a run. */
 class SeriesIdCheckTest {
     private static final StructType SERIES = new StructType().add("cluster", DataTypes.StringType)
             .add("series", DataTypes.LongType).add("node", DataTypes.StringType);
-    private static final StructType SAMPLES = new StructType().add("cluster", DataTypes.StringType)
-            .add("series", DataTypes.LongType).add("value", DataTypes.DoubleType);
 
     private final SparkSession spark = TestSpark.session();
 
@@ -51,8 +48,8 @@ class SeriesIdCheckTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
-    private SeriesSamples table(Row... series) {
-        Dataset<Row> seriesRows = spark.createDataFrame(List.of(series), SERIES);
-        return new SeriesSamples(spark.createDataFrame(List.of(), SAMPLES), seriesRows);
+    /** One input's series, as the allocation has them after working out their node. */
+    private Dataset<Row> table(Row... series) {
+        return spark.createDataFrame(List.of(series), SERIES);
     }
 }
