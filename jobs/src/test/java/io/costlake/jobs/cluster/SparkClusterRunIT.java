@@ -8,6 +8,7 @@ import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
 import static io.costlake.db.generated.Tables.STORAGE_COST_DAILY;
 import static io.costlake.db.generated.Tables.WORKLOAD_COST_DAILY;
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -53,6 +54,14 @@ class SparkClusterRunIT {
      */
     private static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1",
             "-XX:ReservedCodeCacheSize=256m", "-XX:+UseSerialGC");
+    /**
+     * The Spark settings of every test JVM (root pom's test.spark.flags: no generated code, two shuffle partitions):
+     * compiling each query's code was most of a run of this size. Both runs get them, so they stay comparable, and
+     * the driver's SQL settings reach the executors with every task.
+     */
+    private static final List<String> TEST_SPARK_SETTINGS = List.of(requireNonNull(
+            System.getProperty("test.spark.flags"), "system property test.spark.flags is not set (see jobs/pom.xml)")
+            .trim().split("\\s+"));
 
     @TempDir
     Path dir;
@@ -120,6 +129,7 @@ class SparkClusterRunIT {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         jvm.addAll(SHORT_LIVED_JVM);
         jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
+        jvm.addAll(TEST_SPARK_SETTINGS);
         jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));
         long started = System.nanoTime();
         try (ChildProcess costlake = ChildProcess.java(jvm, args, Map.of(), log)) {
