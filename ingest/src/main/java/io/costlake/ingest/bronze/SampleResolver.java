@@ -175,11 +175,12 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         }
         // A loaded sample is staged as little as possible (its series' columns are joined back when the tables
         // are written); a quarantined one with everything needed to find it in the input.
+        boolean loaded = outcome.equals(LOADED);
         Object[] values = new Object[SCHEMA.size()];
-        values[OUTCOME_AT] = LOADED.equals(outcome) ? ENCODED_LOADED : encoded(outcome);
+        values[OUTCOME_AT] = loaded ? ENCODED_LOADED : encoded(outcome);
         values[TABLE_AT] = series.encodedTable();
         values[CLUSTER_AT] = series.encodedCluster();
-        if (outcome.equals(LOADED)) {
+        if (loaded) {
             values[SERIES_AT] = series.id();
             values[TS_AT] = timestampMillis;
             values[VALUE_AT] = value;
