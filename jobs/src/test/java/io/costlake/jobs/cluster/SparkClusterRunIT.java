@@ -8,7 +8,6 @@ import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
 import static io.costlake.db.generated.Tables.NODE_COST_DAILY;
 import static io.costlake.db.generated.Tables.STORAGE_COST_DAILY;
 import static io.costlake.db.generated.Tables.WORKLOAD_COST_DAILY;
-import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -59,9 +58,7 @@ class SparkClusterRunIT {
      * compiling each query's code was most of a run of this size. Both runs get them, so they stay comparable, and
      * the driver's SQL settings reach the executors with every task.
      */
-    private static final List<String> TEST_SPARK_SETTINGS = List.of(requireNonNull(
-            System.getProperty("test.spark.flags"), "system property test.spark.flags is not set (see jobs/pom.xml)")
-            .trim().split("\\s+"));
+    private static final List<String> TEST_SPARK_SETTINGS = SparkStandaloneCluster.pomFlags("test.spark.flags");
 
     @TempDir
     Path dir;

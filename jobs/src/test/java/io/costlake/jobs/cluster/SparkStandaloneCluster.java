@@ -29,9 +29,7 @@ import io.costlake.jobs.testing.ChildProcess;
  */
 final class SparkStandaloneCluster implements AutoCloseable {
     /** The JDK 17 flags Spark needs, the root pom's spark.jvm.flags (Failsafe passes them on). */
-    static final List<String> SPARK_FLAGS = List.of(requireNonNull(System.getProperty("spark.jvm.flags"),
-            "system property spark.jvm.flags is not set (see the failsafe configuration in jobs/pom.xml)")
-            .split("\\s+"));
+    static final List<String> SPARK_FLAGS = pomFlags("spark.jvm.flags");
     private static final List<String> NOT_IN_A_SPARK_DISTRIBUTION = List.of(
             "/io/costlake/", "/io/delta/", "/io/unitycatalog/");
     /** Executors log which jars they fetch and which tasks they finish; the rest only from WARN on. */
@@ -156,5 +154,11 @@ final class SparkStandaloneCluster implements AutoCloseable {
             }
         }
         return home;
+    }
+
+    /** JVM flags the root pom keeps in {@code property}, which Failsafe passes to the IT JVMs (jobs/pom.xml). */
+    static List<String> pomFlags(String property) {
+        return List.of(requireNonNull(System.getProperty(property), "system property " + property
+                + " is not set (see the failsafe configuration in jobs/pom.xml)").trim().split("\\s+"));
     }
 }
