@@ -6,6 +6,7 @@ import static io.costlake.ingest.bronze.SampleResolver.SERIES_COLUMNS;
 import static io.costlake.ingest.bronze.SampleResolver.SERIES_ROW;
 import static io.costlake.ingest.bronze.SampleResolver.LINE_COUNT;
 import static io.costlake.ingest.bronze.SampleResolver.LOADED;
+import static io.costlake.ingest.bronze.SampleResolver.LOADED_FILE;
 import static io.costlake.ingest.bronze.SampleResolver.OTHER_DAY;
 import static io.costlake.ingest.bronze.SampleResolver.OUTCOME;
 import static io.costlake.ingest.bronze.SampleResolver.IGNORED;
@@ -29,7 +30,7 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,9 +54,10 @@ import io.costlake.ingest.files.MetricsFiles;
  * happened to each. Each table's (cluster, day) partitions are replaced, so re-ingesting a day never
  * duplicates; clusters not in the input are untouched.
  *
- * <p>The input is read once: every sample is resolved as it is parsed ({@link SampleResolver}) and staged as
- * Parquet partitioned by outcome and table, so each Delta table then reads only its own files and columns,
- * and memory stays bounded whatever the size of the input.
+ * <p>The input is read once: every sample is resolved as it is parsed ({@link SampleResolver}). Loaded samples
+ * are staged by the parsing tasks themselves as Parquet files per table ({@link LoadedSampleFiles}), the rest
+ * (series, quarantined lines, counts) as Parquet partitioned by outcome and table; each Delta table then reads
+ * only its own files, and memory stays bounded whatever the size of the input.
  */
 public final class BronzeIngest {
     private final Lake lake;
@@ -71,30 +74,32 @@ public final class BronzeIngest {
             String defaultCluster) {
         requireNonNull(files, "files is null");
         requireNonNull(inputs, "inputs is null");
-        SampleResolver resolver = new SampleResolver(day, defaultCluster);
-        return ingestResolved(files.read(inputs, resolver), resolver);
+        return ingestResolved(day, defaultCluster, resolver -> files.read(inputs, resolver));
     }
 
     /** Ingests rows of the {@link io.costlake.ingest.openmetrics.ParsedSamples} schema, from any source. */
     public IngestSummary ingest(Dataset<Row> parsed, LocalDate day, String defaultCluster) {
         requireNonNull(parsed, "parsed is null");
-        SampleResolver resolver = new SampleResolver(day, defaultCluster);
-        return ingestResolved(resolver.fromParsed(parsed), resolver);
+        return ingestResolved(day, defaultCluster, resolver -> resolver.fromParsed(parsed));
     }
 
-    private IngestSummary ingestResolved(Dataset<Row> resolved, SampleResolver resolver) {
-        LocalDate day = resolver.day();
-        String staging = lake.newStagingPath("ingest-" + day);
+    private IngestSummary ingestResolved(LocalDate day, String defaultCluster,
+            Function<SampleResolver, Dataset<Row>> read) {
+        String staging = lake.newStagingPath("ingest-" + requireNonNull(day, "day is null"));
+        SampleResolver resolver = new SampleResolver(day, defaultCluster, LoadedSampleFiles.under(staging + "/loaded",
+                lake.spark().sparkContext().hadoopConfiguration()));
         try {
-            resolved.write().mode("overwrite").partitionBy(OUTCOME, TABLE).parquet(staging + "/samples");
+            read.apply(resolver).write().mode("overwrite").partitionBy(OUTCOME, TABLE).parquet(staging + "/samples");
             Dataset<Row> staged = lake.spark().read().schema(resolver.schema()).parquet(staging + "/samples");
             Dataset<Row> series = seriesColumns(staged, staging);
 
             Map<String, Map<String, Long>> outcomes = new HashMap<>();
             Map<String, Long> reasons = new HashMap<>();
-            for (Row row : staged.where(col(OUTCOME).isin(LOADED, QUARANTINED, IGNORED, OTHER_DAY))
-                    .groupBy(col(OUTCOME), col(CLUSTER), col(REASON)).agg(count(lit(1))).collectAsList()) {
-                String outcome = row.getString(0);
+            // A loaded file's row stands for the samples in it.
+            Column samples = when(col(OUTCOME).equalTo(LOADED_FILE), col(LINE)).otherwise(lit(1L));
+            for (Row row : staged.where(col(OUTCOME).isin(LOADED_FILE, QUARANTINED, IGNORED, OTHER_DAY))
+                    .groupBy(col(OUTCOME), col(CLUSTER), col(REASON)).agg(sum(samples)).collectAsList()) {
+                String outcome = row.getString(0).equals(LOADED_FILE) ? LOADED : row.getString(0);
                 long n = row.getLong(3);
                 outcomes.computeIfAbsent(row.getString(1), cluster -> new HashMap<>()).merge(outcome, n, Long::sum);
                 if (QUARANTINED.equals(outcome)) {
@@ -109,10 +114,10 @@ public final class BronzeIngest {
 
             List<Lake.Replacement> writes = new ArrayList<>();
             Column dayColumn = lit(java.sql.Date.valueOf(day)).as("day");
+            Map<String, Map<String, List<String>>> loadedByTable = loadedFiles(staged);
             for (BronzeTable table : BronzeTable.values()) {
-                writes.add(new Lake.Replacement(table, staged.where(col(OUTCOME).equalTo(LOADED)
-                                .and(col(TABLE).equalTo(table.tableName())))
-                        .select(col(CLUSTER), dayColumn, col(SERIES), timestamp_millis(col(TS)).as(TS), col(VALUE))));
+                writes.add(new Lake.Replacement(table, loadedSamples(loadedByTable.getOrDefault(table.tableName(), Map.of()))
+                        .select(col(CLUSTER), dayColumn, col(SERIES), col(TS), col(VALUE))));
             }
             List<Column> seriesColumns = new ArrayList<>(List.of(col(CLUSTER), dayColumn, col(SERIES), col(TABLE)));
             SampleResolver.STAGED_COLUMNS.forEach(name -> seriesColumns.add(col(name)));
@@ -134,6 +139,28 @@ public final class BronzeIngest {
         } finally {
             lake.deleteStaging(staging);
         }
+    }
+
+    /** The files of loaded samples by table and cluster: a few per task, so a few hundred for a large day. */
+    private static Map<String, Map<String, List<String>>> loadedFiles(Dataset<Row> staged) {
+        Map<String, Map<String, List<String>>> files = new HashMap<>();
+        for (Row row : staged.where(col(OUTCOME).equalTo(LOADED_FILE)).select(TABLE, CLUSTER, SOURCE)
+                .collectAsList()) {
+            files.computeIfAbsent(row.getString(0), table -> new HashMap<>())
+                    .computeIfAbsent(row.getString(1), cluster -> new ArrayList<>()).add(row.getString(2));
+        }
+        return files;
+    }
+
+    /** One table's loaded samples (cluster, series, ts, value) from their files by cluster. */
+    private Dataset<Row> loadedSamples(Map<String, List<String>> filesByCluster) {
+        Dataset<Row> all = lake.spark().createDataFrame(List.of(), LoadedSampleFiles.SCHEMA)
+                .withColumn(CLUSTER, lit(null).cast("string"));
+        for (Map.Entry<String, List<String>> files : new java.util.TreeMap<>(filesByCluster).entrySet()) {
+            all = all.unionByName(lake.spark().read().schema(LoadedSampleFiles.SCHEMA)
+                    .parquet(files.getValue().toArray(String[]::new)).withColumn(CLUSTER, lit(files.getKey())));
+        }
+        return all;
     }
 
     /**

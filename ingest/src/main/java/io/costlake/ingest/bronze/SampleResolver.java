@@ -11,6 +11,8 @@ import static io.costlake.ingest.openmetrics.ParsedSamples.VALUE;
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -29,8 +32,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.TaskCompletionListener;
 
 import io.costlake.ingest.openmetrics.RowBuffer;
+import io.costlake.ingest.openmetrics.SampleSink;
 import io.costlake.ingest.openmetrics.SampleRows;
 import io.costlake.ingest.spark.InternalRowFrames;
 
@@ -54,8 +59,11 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     static final String SERIES_COLUMNS = "series_columns";
 
     static final String LOADED = "loaded";
-    /** The outcome of nearly every sample, encoded once: a lookup per sample was 5 % of an ingest's parse pass. */
-    private static final UTF8String ENCODED_LOADED = UTF8String.fromString(LOADED);
+    /**
+     * A file of a task's loaded samples of one table and cluster ({@link LoadedSampleFiles}): its path in
+     * {@code source}, its sample count in {@code line}.
+     */
+    static final String LOADED_FILE = "loaded_file";
     static final String QUARANTINED = "quarantined";
     static final String IGNORED = "ignored";
     static final String OTHER_DAY = "other_day";
@@ -91,12 +99,15 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     private final LocalDate day;
     private final String defaultCluster;
+    private final LoadedSampleFiles loadedFiles;
     private final Map<String, BronzeTable> tableOfMetric;
     /** The few strings staged with every sample (outcomes, table names, clusters), each encoded once. */
     private final Map<String, UTF8String> encoded = new ConcurrentHashMap<>();
 
-    public SampleResolver(LocalDate day, String defaultCluster) {
+    /** Resolves the samples of {@code day}; loaded ones are staged as {@code loadedFiles}. */
+    SampleResolver(LocalDate day, String defaultCluster, LoadedSampleFiles loadedFiles) {
         this.day = requireNonNull(day, "day is null");
+        this.loadedFiles = requireNonNull(loadedFiles, "loadedFiles is null");
         this.defaultCluster = requireNonNull(defaultCluster, "defaultCluster is null");
         if (defaultCluster.isBlank()) {
             throw new IllegalArgumentException("default cluster is blank");
@@ -158,33 +169,81 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         return new GenericInternalRow(values);
     }
 
+    /** Loaded samples go to the task's files, one per table and cluster; every other sample is a row. */
     @Override
-    public InternalRow sample(ResolvedSeries series, String source, int split, long line, long timestampMillis,
-            double value, Supplier<String> text) {
-        String reason = reason(series, value);
-        long epochDay = Math.floorDiv(timestampMillis, MILLIS_PER_DAY);
-        String outcome;
-        if (reason != null) {
-            outcome = QUARANTINED;
-        } else if (!series.inContract() || series.ignored()) {
-            outcome = IGNORED;
-        } else if (epochDay != day.toEpochDay()) {
-            outcome = OTHER_DAY;
-        } else {
-            outcome = LOADED;
+    public SampleSink<ResolvedSeries> sink() {
+        return new StagingSink();
+    }
+
+    private final class StagingSink implements SampleSink<ResolvedSeries> {
+        private final Map<BronzeTable, Map<String, LoadedSampleWriter>> writers = new EnumMap<>(BronzeTable.class);
+
+        StagingSink() {
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                // A failed task's open files are closed; they are never read, as no committed row names them.
+                task.addTaskCompletionListener((TaskCompletionListener) completed -> closeQuietly());
+            }
         }
-        // A loaded sample is staged as little as possible (its series' columns are joined back when the tables
-        // are written); a quarantined one with everything needed to find it in the input.
-        boolean loaded = outcome.equals(LOADED);
+
+        @Override
+        public InternalRow sample(ResolvedSeries series, String source, int split, long line, long timestampMillis,
+                double value, Supplier<String> text) {
+            String reason = reason(series, value);
+            String outcome = outcome(series, reason, timestampMillis);
+            if (!outcome.equals(LOADED)) {
+                return notLoaded(series, outcome, reason, source, split, line, timestampMillis, value, text);
+            }
+            writers.computeIfAbsent(series.table(), table -> new HashMap<>())
+                    .computeIfAbsent(series.cluster(), cluster -> loadedFiles.open(series.table(), cluster))
+                    .add(series.id(), timestampMillis, value);
+            return null;
+        }
+
+        @Override
+        public List<InternalRow> finish() {
+            List<InternalRow> rows = new ArrayList<>();
+            for (Map<String, LoadedSampleWriter> ofTable : writers.values()) {
+                for (LoadedSampleWriter writer : ofTable.values()) {
+                    writer.close();
+                    rows.add(loadedFile(writer));
+                }
+            }
+            writers.clear();
+            return rows;
+        }
+
+        private void closeQuietly() {
+            for (Map<String, LoadedSampleWriter> ofTable : writers.values()) {
+                for (LoadedSampleWriter writer : ofTable.values()) {
+                    try {
+                        writer.close();
+                    } catch (RuntimeException e) {
+                        // the task failed already; its files stay unread in the staging directory
+                    }
+                }
+            }
+        }
+    }
+
+    private String outcome(ResolvedSeries series, String reason, long timestampMillis) {
+        if (reason != null) {
+            return QUARANTINED;
+        }
+        if (!series.inContract() || series.ignored()) {
+            return IGNORED;
+        }
+        return Math.floorDiv(timestampMillis, MILLIS_PER_DAY) != day.toEpochDay() ? OTHER_DAY : LOADED;
+    }
+
+    /** A quarantined sample with everything needed to find it in the input; an ignored or other-day one counted. */
+    private InternalRow notLoaded(ResolvedSeries series, String outcome, String reason, String source, int split,
+            long line, long timestampMillis, double value, Supplier<String> text) {
         Object[] values = new Object[SCHEMA.size()];
-        values[OUTCOME_AT] = loaded ? ENCODED_LOADED : encoded(outcome);
+        values[OUTCOME_AT] = encoded(outcome);
         values[TABLE_AT] = series.encodedTable();
         values[CLUSTER_AT] = series.encodedCluster();
-        if (loaded) {
-            values[SERIES_AT] = series.id();
-            values[TS_AT] = timestampMillis;
-            values[VALUE_AT] = value;
-        } else if (reason != null) {
+        if (reason != null) {
             values[SOURCE_AT] = UTF8String.fromString(source);
             values[SPLIT_AT] = split;
             values[LINE_AT] = line;
@@ -195,6 +254,16 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
             values[RAW_AT] = UTF8String.fromString(
                     written != null ? written : series.text() + " " + value + " " + timestampMillis);
         }
+        return new GenericInternalRow(values);
+    }
+
+    private InternalRow loadedFile(LoadedSampleWriter writer) {
+        Object[] values = new Object[SCHEMA.size()];
+        values[OUTCOME_AT] = encoded(LOADED_FILE);
+        values[TABLE_AT] = encoded(writer.table().tableName());
+        values[CLUSTER_AT] = encoded(writer.cluster());
+        values[SOURCE_AT] = UTF8String.fromString(writer.path());
+        values[LINE_AT] = writer.count();
         return new GenericInternalRow(values);
     }
 
@@ -239,14 +308,22 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
 
     private Iterator<InternalRow> resolveParsed(Iterator<Row> rows) {
         Map<Map.Entry<String, Map<String, String>>, ResolvedSeries> cache = new HashMap<>();
+        SampleSink<ResolvedSeries> samples = sink();
         return new RowBuffer() {
+            private boolean finished;
+
             @Override
             protected boolean fill() {
-                if (!rows.hasNext()) {
-                    return false;
+                if (rows.hasNext()) {
+                    resolveNext(rows.next());
+                    return true;
                 }
-                resolveNext(rows.next());
-                return true;
+                if (!finished) {
+                    finished = true;
+                    samples.finish().forEach(this::emit);
+                    return true;
+                }
+                return false;
             }
 
             private void resolveNext(Row row) {
@@ -268,7 +345,11 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
                     }
                 }
                 String raw = row.getString(7);
-                emit(sample(series, source, 0, line, row.getTimestamp(4).getTime(), row.getDouble(5), () -> raw));
+                InternalRow sample = samples.sample(series, source, 0, line, row.getTimestamp(4).getTime(),
+                        row.getDouble(5), () -> raw);
+                if (sample != null) {
+                    emit(sample);
+                }
             }
         };
     }

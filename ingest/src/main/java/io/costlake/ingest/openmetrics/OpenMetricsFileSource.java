@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
@@ -93,6 +94,7 @@ public final class OpenMetricsFileSource {
         private final int split;
         private final Iterator<Tuple2<LongWritable, Text>> records;
         private final SampleRows<S> rows;
+        private final SampleSink<S> samples;
         private final OpenMetricsLineParser parser = new OpenMetricsLineParser();
         private final java.util.HashMap<SeriesBytes, Cached<S>> series = new java.util.HashMap<>();
         /** The series of the previous line, and through its {@code next} the one that followed it last time. */
@@ -105,6 +107,7 @@ public final class OpenMetricsFileSource {
             this.split = split;
             this.records = records;
             this.rows = rows;
+            this.samples = rows.sink();
         }
 
         @Override
@@ -117,6 +120,7 @@ public final class OpenMetricsFileSource {
             if (!counted) {
                 counted = true;
                 emit(rows.lineCount(file, split, lineNumber));
+                samples.finish().forEach(this::emit);
                 return true;
             }
             return false;
@@ -148,8 +152,7 @@ public final class OpenMetricsFileSource {
                     // Well-formed, the rest of the line is ASCII; anything else fails to parse and is read again.
                     String rest = new String(bytes, end, length - end, StandardCharsets.ISO_8859_1);
                     OpenMetricsLineParser.SampleValue sample = parser.parseValue(rest, 0);
-                    emit(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
-                            record::toString));
+                    emitSample(resolved, sample, record::toString);
                     return;
                 } catch (MalformedLineException e) {
                     // read the whole line below, for the error's column
@@ -181,10 +184,17 @@ public final class OpenMetricsFileSource {
                     }
                 }
                 OpenMetricsLineParser.SampleValue sample = parser.parseValue(line, seriesEnd);
-                emit(rows.sample(resolved, file, split, lineNumber, sample.timestampMillis(), sample.value(),
-                        () -> line));
+                emitSample(resolved, sample, () -> line);
             } catch (MalformedLineException e) {
                 emit(rows.malformed(file, split, lineNumber, e.getMessage(), line));
+            }
+        }
+
+        private void emitSample(S series, OpenMetricsLineParser.SampleValue sample, Supplier<String> text) {
+            InternalRow row = samples.sample(series, file, split, lineNumber, sample.timestampMillis(), sample.value(),
+                    text);
+            if (row != null) {
+                emit(row);
             }
         }
 

@@ -2,7 +2,6 @@ package io.costlake.ingest.openmetrics;
 
 import java.io.Serializable;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,11 +34,10 @@ public interface SampleRows<S> extends Serializable {
     InternalRow seriesRow(S series);
 
     /**
-     * A sample of a resolved series; {@code text} gives the input line (or null where there is none), asked
-     * for only when a quarantine shows it: most samples are never decoded into text.
+     * The sink of one task's samples: called in the task, once, before its first sample. Most samples are never
+     * decoded into text: a sink asks for a line's text only when a quarantine shows it.
      */
-    InternalRow sample(S series, String source, int split, long line, long timestampMillis, double value,
-            Supplier<String> text);
+    SampleSink<S> sink();
 
     /** A line that cannot be parsed. */
     InternalRow malformed(String source, int split, long line, String error, String text);

@@ -117,6 +117,39 @@ class BronzeIngestTest {
     }
 
     @Test
+    void oneInputWithTwoClustersLoadsEverySampleUnderItsOwnClusterAndCountsItOnce() throws Exception {
+        // Loaded samples are staged by the parsing task in one file per table and cluster: prod's dump has a node
+        // and a container, staging's a node; both in one input file, so one task writes files of both clusters.
+        Lake lake = new Lake(spark, dir.resolve("lake").toString());
+        Path prod = oneNodeOneContainer().writeTo(dir.resolve("prod.om"));
+        Path staging = OpenMetricsFixture.day(DAY, 3600, "staging").node("s1", "m5.large", 2, 8, 0)
+                .writeTo(dir.resolve("staging.om"));
+        Path both = dir.resolve("both.om");
+        Files.writeString(both, Files.readString(prod) + Files.readString(staging));
+
+        IngestSummary summary = ingest(lake, both);
+
+        assertThat(summary.clusters()).containsExactlyInAnyOrder("prod", "staging");
+        for (String cluster : List.of("prod", "staging")) {
+            long stored = 0;
+            for (BronzeTable table : BronzeTable.values()) {
+                stored += lake.readStored(table).orElseThrow().where(col("cluster").equalTo(cluster)).count();
+            }
+            assertThat(stored).as(cluster).isEqualTo(summary.byCluster().get(cluster).loaded())
+                    .isEqualTo(summary.byCluster().get(cluster).read());
+        }
+        Dataset<Row> capacity = lake.readAll(BronzeTable.NODE_CAPACITY).orElseThrow();
+        assertThat(capacity.where(col("cluster").equalTo("prod")).count()).isEqualTo(48); // cpu + memory, 24 h
+        assertThat(capacity.where(col("cluster").equalTo("staging")).count()).isEqualTo(48);
+        assertThat(lake.readAll(BronzeTable.CONTAINER_CPU_USAGE).orElseThrow().groupBy("cluster").count()
+                .collectAsList()).map(Row::toString).containsExactly("[prod,24]");
+        // The staged files are gone with the ingest's staging directory.
+        try (var staged = Files.walk(dir.resolve("lake/_staging"))) {
+            assertThat(staged.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void theSameSeriesOfTwoClustersIngestedApartHasTwoIds() {
         // One dump without a cluster label, ingested once as --cluster blue and once as --cluster green: the texts
         // are equal, so only the cluster in the hash keeps readers that join a day's samples of both clusters to
