@@ -18,10 +18,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * @param ignored samples of the series are not used (cAdvisor's pod- and cgroup-level aggregates)
  * @param encodedTable {@code table}'s name as staged, encoded once per series rather than once per sample
  * @param encodedCluster {@code cluster} as staged, likewise
+ * @param maxValue the largest possible value of the metric (infinity for most)
+ * @param aboveMaxValue why a sample above {@code maxValue} is quarantined
  */
 record ResolvedSeries(long id, String text, String metric, Map<String, String> labels, BronzeTable table,
         String cluster, Object[] columns, String problem, boolean ignored, UTF8String encodedTable,
-        UTF8String encodedCluster) {
+        UTF8String encodedCluster, double maxValue, String aboveMaxValue) {
     ResolvedSeries {
         requireNonNull(text, "text is null");
         requireNonNull(metric, "metric is null");
@@ -29,6 +31,9 @@ record ResolvedSeries(long id, String text, String metric, Map<String, String> l
         requireNonNull(cluster, "cluster is null");
         requireNonNull(columns, "columns is null");
         requireNonNull(encodedCluster, "encodedCluster is null");
+        if (Double.isNaN(maxValue) || (maxValue != Double.POSITIVE_INFINITY && aboveMaxValue == null)) {
+            throw new IllegalArgumentException("a finite maxValue needs its reason, got " + maxValue);
+        }
         if ((table == null) != (encodedTable == null)) {
             throw new IllegalArgumentException("encodedTable must be given exactly when the series has a table");
         }
