@@ -17,8 +17,6 @@ import static io.costlake.ingest.bronze.SampleResolver.TABLE;
 import static io.costlake.ingest.openmetrics.ParsedSamples.LINE;
 import static io.costlake.ingest.openmetrics.ParsedSamples.RAW;
 import static io.costlake.ingest.openmetrics.ParsedSamples.SOURCE;
-import static io.costlake.ingest.openmetrics.ParsedSamples.TS;
-import static io.costlake.ingest.openmetrics.ParsedSamples.VALUE;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -112,12 +110,12 @@ public final class BronzeIngest {
             }
             Set<String> clusters = outcomes.keySet();
 
-            List<Lake.Replacement> writes = new ArrayList<>();
+            List<Lake.TableWrite> writes = new ArrayList<>();
             Column dayColumn = lit(java.sql.Date.valueOf(day)).as("day");
-            Map<String, Map<String, List<String>>> loadedByTable = loadedFiles(staged);
+            Map<String, Map<String, List<Lake.DataFile>>> loadedByTable = loadedFiles(staged);
             for (BronzeTable table : BronzeTable.values()) {
-                writes.add(new Lake.Replacement(table, loadedSamples(loadedByTable.getOrDefault(table.tableName(), Map.of()))
-                        .select(col(CLUSTER), dayColumn, col(SERIES), col(TS), col(VALUE))));
+                writes.add(new Lake.FileReplacement(table, loadedByTable.getOrDefault(table.tableName(), Map.of()),
+                        LoadedSampleFiles.SCHEMA));
             }
             List<Column> seriesColumns = new ArrayList<>(List.of(col(CLUSTER), dayColumn, col(SERIES), col(TABLE)));
             SampleResolver.STAGED_COLUMNS.forEach(name -> seriesColumns.add(col(name)));
@@ -142,25 +140,15 @@ public final class BronzeIngest {
     }
 
     /** The files of loaded samples by table and cluster: a few per task, so a few hundred for a large day. */
-    private static Map<String, Map<String, List<String>>> loadedFiles(Dataset<Row> staged) {
-        Map<String, Map<String, List<String>>> files = new HashMap<>();
-        for (Row row : staged.where(col(OUTCOME).equalTo(LOADED_FILE)).select(TABLE, CLUSTER, SOURCE)
+    private static Map<String, Map<String, List<Lake.DataFile>>> loadedFiles(Dataset<Row> staged) {
+        Map<String, Map<String, List<Lake.DataFile>>> files = new HashMap<>();
+        for (Row row : staged.where(col(OUTCOME).equalTo(LOADED_FILE)).select(TABLE, CLUSTER, SOURCE, LINE)
                 .collectAsList()) {
             files.computeIfAbsent(row.getString(0), table -> new HashMap<>())
-                    .computeIfAbsent(row.getString(1), cluster -> new ArrayList<>()).add(row.getString(2));
+                    .computeIfAbsent(row.getString(1), cluster -> new ArrayList<>())
+                    .add(new Lake.DataFile(row.getString(2), row.getLong(3)));
         }
         return files;
-    }
-
-    /** One table's loaded samples (cluster, series, ts, value) from their files by cluster. */
-    private Dataset<Row> loadedSamples(Map<String, List<String>> filesByCluster) {
-        Dataset<Row> all = lake.spark().createDataFrame(List.of(), LoadedSampleFiles.SCHEMA)
-                .withColumn(CLUSTER, lit(null).cast("string"));
-        for (Map.Entry<String, List<String>> files : new java.util.TreeMap<>(filesByCluster).entrySet()) {
-            all = all.unionByName(lake.spark().read().schema(LoadedSampleFiles.SCHEMA)
-                    .parquet(files.getValue().toArray(String[]::new)).withColumn(CLUSTER, lit(files.getKey())));
-        }
-        return all;
     }
 
     /**

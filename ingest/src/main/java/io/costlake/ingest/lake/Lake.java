@@ -2,6 +2,8 @@ package io.costlake.ingest.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,12 +19,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 import io.delta.tables.DeltaTable;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The Delta Lake of one costlake installation: bronze, silver and gold tables under one root (a local
@@ -30,6 +48,7 @@ import io.delta.tables.DeltaTable;
  */
 public final class Lake {
     private static final int PARALLEL_WRITES = 4;
+    private static final List<String> PARTITION_COLUMNS = List.of("cluster", "day");
     /** Delta's table property for how many leading columns get per-file statistics; 0 keeps only row counts. */
     static final String STATISTICS_COLUMNS = "delta.dataSkippingNumIndexedCols";
 
@@ -81,6 +100,96 @@ public final class Lake {
         writer.save(path(table));
     }
 
+    /**
+     * Replaces the given clusters' day of a table with Parquet files that already hold its rows: {@code files} by
+     * cluster, each with the table's columns but cluster and day ({@code fileSchema}); a cluster without files
+     * has no rows that day. The files are moved into
+     * the table and committed as they are, instead of read and written again: for a day's bronze samples, tens of
+     * millions of rows, that rewrite was a fifth of the ingest. A table that does not exist yet is created empty
+     * first, with the same settings a regular write gives it.
+     */
+    public void replaceWithFiles(LakeTable table, Collection<String> clusters, LocalDate day,
+            Map<String, List<DataFile>> files, StructType fileSchema) {
+        requireNonNull(table, "table is null");
+        requireNonNull(clusters, "clusters is null");
+        requireNonNull(day, "day is null");
+        requireNonNull(files, "files is null");
+        requireNonNull(fileSchema, "fileSchema is null");
+        if (!clusters.containsAll(files.keySet())) {
+            throw new IllegalArgumentException("files of clusters " + files.keySet() + " outside " + clusters);
+        }
+        StructType tableSchema = new StructType().add("cluster", DataTypes.StringType)
+                .add("day", DataTypes.DateType);
+        for (StructField field : fileSchema.fields()) {
+            tableSchema = tableSchema.add(field.name(), field.dataType());
+        }
+        String path = path(table);
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            replace(table, clusters, day, spark.createDataFrame(List.of(), tableSchema));
+        }
+        DeltaLog log = DeltaLog.forTable(spark, path);
+        OptimisticTransaction transaction = log.startTransaction();
+        StructType existing = transaction.metadata().schema();
+        if (!sameColumns(existing, tableSchema)
+                || !CollectionConverters.asJava(transaction.metadata().partitionColumns()).equals(PARTITION_COLUMNS)) {
+            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
+                    + existing.simpleString() + " partitioned by " + transaction.metadata().partitionColumns()
+                    + ", the files " + tableSchema.simpleString());
+        }
+        List<Action> actions = new ArrayList<>();
+        java.util.Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
+        for (String cluster : clusters) {
+            partitions.add(partitionValues(cluster, day));
+        }
+        CollectionConverters.asJava(transaction.filterFiles(
+                scala.collection.immutable.Set$.MODULE$.from(CollectionConverters.asScala(partitions))))
+                .forEach(file -> actions.add(file.remove()));
+        try {
+            FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (Map.Entry<String, List<DataFile>> ofCluster : files.entrySet()) {
+                String directory = "cluster=" + ExternalCatalogUtils.escapePathName(ofCluster.getKey()) + "/day=" + day;
+                for (DataFile file : ofCluster.getValue()) {
+                    String relative = directory + "/part-" + UUID.randomUUID() + ".snappy.parquet";
+                    Path target = new Path(path, relative);
+                    fs.mkdirs(target.getParent());
+                    if (!fs.rename(new Path(file.path()), target)) {
+                        throw new IOException("cannot move " + file + " to " + target);
+                    }
+                    FileStatus status = fs.getFileStatus(target);
+                    actions.add(new AddFile(new Path(relative).toUri().toString(),
+                            partitionValues(ofCluster.getKey(), day), status.getLen(), status.getModificationTime(),
+                            true, "{\"numRecords\":" + file.rows() + "}", null, null, Option.empty(), Option.empty(),
+                            Option.empty()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move files into " + path, e);
+        }
+        transaction.commit(CollectionConverters.asScala(actions).toSeq(), new DeltaOperations.Write(SaveMode.Overwrite,
+                Option.apply(CollectionConverters.asScala(PARTITION_COLUMNS).toSeq()),
+                Option.apply(partitionPredicate(clusters, day)), Option.empty(), Option.empty(), Option.empty(),
+                Option.empty()));
+    }
+
+    private static scala.collection.immutable.Map<String, String> partitionValues(String cluster, LocalDate day) {
+        return scala.collection.immutable.Map$.MODULE$.from(
+                CollectionConverters.asScala(Map.of("cluster", cluster, "day", day.toString())));
+    }
+
+    /** Same column names and types in the same order; nullability aside (Delta stores every column nullable). */
+    private static boolean sameColumns(StructType left, StructType right) {
+        if (left.fields().length != right.fields().length) {
+            return false;
+        }
+        for (int i = 0; i < left.fields().length; i++) {
+            if (!left.fields()[i].name().equals(right.fields()[i].name())
+                    || !left.fields()[i].dataType().equals(right.fields()[i].dataType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void withoutColumnStatistics(LakeTable table) {
         String path = path(table);
         if (!statisticsChecked.add(path) || !DeltaTable.isDeltaTable(spark, path)) {
@@ -95,18 +204,43 @@ public final class Lake {
     }
 
     /** One table's replacement of a day, for {@link #replaceAll}. */
-    public record Replacement(LakeTable table, Dataset<Row> rows) {
+    public record Replacement(LakeTable table, Dataset<Row> rows) implements TableWrite {
         public Replacement {
             requireNonNull(table, "table is null");
             requireNonNull(rows, "rows is null");
         }
     }
 
+    /** One table's day as files that already hold its rows, for {@link #replaceAll} ({@link #replaceWithFiles}). */
+    public record FileReplacement(LakeTable table, Map<String, List<DataFile>> files, StructType fileSchema)
+            implements TableWrite {
+        public FileReplacement {
+            requireNonNull(table, "table is null");
+            files = Map.copyOf(requireNonNull(files, "files is null"));
+            requireNonNull(fileSchema, "fileSchema is null");
+        }
+    }
+
+    /** A Parquet file of a table's rows, and how many it holds (Delta's statistics of the file). */
+    public record DataFile(String path, long rows) {
+        public DataFile {
+            requireNonNull(path, "path is null");
+            if (rows < 0) {
+                throw new IllegalArgumentException("negative row count " + rows + " of " + path);
+            }
+        }
+    }
+
+    /** A table's new day: rows to write, or files to commit. */
+    public sealed interface TableWrite permits Replacement, FileReplacement {
+        LakeTable table();
+    }
+
     /**
      * Replaces several tables' day at once. The writes are independent, so they run concurrently: for a day
      * of a small cluster the time is mostly Delta's per-commit work on the driver, which then overlaps.
      */
-    public void replaceAll(Collection<String> clusters, LocalDate day, List<Replacement> replacements) {
+    public void replaceAll(Collection<String> clusters, LocalDate day, List<? extends TableWrite> replacements) {
         int threads = Math.max(1, Math.min(PARALLEL_WRITES, replacements.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "costlake-lake-write");
@@ -115,8 +249,15 @@ public final class Lake {
         });
         try {
             List<Future<?>> writes = new ArrayList<>();
-            for (Replacement replacement : replacements) {
-                writes.add(pool.submit(() -> replace(replacement.table(), clusters, day, replacement.rows())));
+            for (TableWrite replacement : replacements) {
+                writes.add(pool.submit(() -> {
+                    if (replacement instanceof FileReplacement files) {
+                        replaceWithFiles(files.table(), clusters, day, files.files(), files.fileSchema());
+                    } else {
+                        Replacement rows = (Replacement) replacement;
+                        replace(rows.table(), clusters, day, rows.rows());
+                    }
+                }));
             }
             for (Future<?> write : writes) {
                 try {
