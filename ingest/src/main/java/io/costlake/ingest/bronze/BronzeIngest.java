@@ -53,9 +53,9 @@ import io.costlake.ingest.files.MetricsFiles;
  * duplicates; clusters not in the input are untouched.
  *
  * <p>The input is read once: every sample is resolved as it is parsed ({@link SampleResolver}). Loaded samples
- * are staged by the parsing tasks themselves as Parquet files per table ({@link LoadedSampleFiles}), the rest
- * (series, quarantined lines, counts) as Parquet partitioned by outcome and table; each Delta table then reads
- * only its own files, and memory stays bounded whatever the size of the input.
+ * are written by the parsing tasks themselves as Parquet files per table ({@link LoadedSampleFiles}), which then
+ * become the bronze tables' files of the day as they are; the rest (series, quarantined lines, counts) is staged
+ * as Parquet partitioned by outcome and table. Memory stays bounded whatever the size of the input.
  */
 public final class BronzeIngest {
     private final Lake lake;

@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.StructType;
  * Where an ingest's loaded samples are staged: Parquet files of (series, ts, value), one per task, table and
  * cluster, under {@code directory/<table>/}. A task writes them itself as it parses ({@link LoadedSampleWriter}),
  * instead of handing every sample to Spark's writer as a row: encoding each sample into a staging row of a dozen
- * mostly null columns, choosing its partition's writer and writing those columns was half the parse pass.
+ * mostly null columns, choosing its partition's writer and writing those columns was half the parse pass. The
+ * files are then committed to the bronze tables as they are, not written a second time.
  *
  * <p>A file name is unique to its writer, so a retried or speculative task never overwrites another attempt's
  * file; a file counts only through the row that describes it, which the task's committed output holds.

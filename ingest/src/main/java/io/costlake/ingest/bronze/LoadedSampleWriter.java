@@ -25,8 +25,9 @@ import org.apache.parquet.schema.Types;
  * One staged Parquet file of loaded samples of one table and cluster ({@link LoadedSampleFiles}). Samples are
  * written column value by column value, with no row object per sample.
  *
- * <p>No dictionaries: a sample's series id, timestamp and value are each looked up in a hash map per value to
- * build one, for a file that is read once, sequentially, by the table's Delta write.
+ * <p>The files become the bronze table's files as they are ({@link io.costlake.ingest.lake.Lake#replaceWithFiles}),
+ * so they keep Parquet's dictionaries: without them a day's bronze was 2.5 times larger and the attribution that
+ * reads it 10 % slower, for 3 % of the ingest's time saved.
  */
 final class LoadedSampleWriter implements Closeable {
     private static final MessageType SCHEMA = Types.buildMessage()
@@ -57,7 +58,7 @@ final class LoadedSampleWriter implements Closeable {
         this.cluster = requireNonNull(cluster, "cluster is null");
         try {
             this.writer = new Builder(HadoopOutputFile.fromPath(new Path(path), conf)).withConf(conf)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(true)
                     .withRowGroupSize(ROW_GROUP_BYTES).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage loaded samples at " + path, e);
