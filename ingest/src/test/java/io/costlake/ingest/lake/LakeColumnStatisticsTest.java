@@ -14,8 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,20 +26,16 @@ import io.costlake.ingest.testing.TestSpark;
  */
 class LakeColumnStatisticsTest {
     private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
-    private static final StructType SCHEMA = new StructType().add("cluster", DataTypes.StringType)
-            .add("day", DataTypes.DateType).add("pod", DataTypes.StringType).add("value", DataTypes.DoubleType);
 
     @TempDir
     Path dir;
 
     private final SparkSession spark = TestSpark.session();
 
-    private record Table(String layer, String tableName, boolean columnStatistics) implements LakeTable {}
-
     @Test
     void aTableWithoutStatisticsIsCreatedWithoutThemAndKeepsThatWhenADayIsReplaced() throws IOException {
         Lake lake = new Lake(spark, dir.toString());
-        Table bronze = new Table("bronze", "samples", false);
+        TestTable bronze = new TestTable("bronze", "samples", false);
 
         lake.replace(bronze, List.of("prod"), DAY, rows(DAY, "web-1", "web-2"));
         lake.replace(bronze, List.of("prod"), DAY, rows(DAY, "web-3"));
@@ -56,7 +50,7 @@ class LakeColumnStatisticsTest {
     @Test
     void aTableWithStatisticsKeepsThem() throws IOException {
         Lake lake = new Lake(spark, dir.toString());
-        Table gold = new Table("gold", "costs", true);
+        TestTable gold = new TestTable("gold", "costs", true);
 
         lake.replace(gold, List.of("prod"), DAY, rows(DAY, "web-1"));
 
@@ -68,11 +62,11 @@ class LakeColumnStatisticsTest {
     @Test
     void aTableAnEarlierVersionWroteWithStatisticsIsAlteredOnTheNextReplace() throws IOException {
         Lake lake = new Lake(spark, dir.toString());
-        Table before = new Table("bronze", "samples", true);
+        TestTable before = new TestTable("bronze", "samples", true);
         lake.replace(before, List.of("prod"), DAY, rows(DAY, "web-1"));
         assertThat(property(lake, before)).isNull();
 
-        Table now = new Table("bronze", "samples", false);
+        TestTable now = new TestTable("bronze", "samples", false);
         lake.replace(now, List.of("prod"), DAY.plusDays(1), rows(DAY.plusDays(1), "web-2"));
 
         assertThat(property(lake, now)).isEqualTo("0");
@@ -84,7 +78,7 @@ class LakeColumnStatisticsTest {
     private Dataset<Row> rows(LocalDate day, String... pods) {
         List<Row> rows = Stream.of(pods)
                 .map(pod -> RowFactory.create("prod", java.sql.Date.valueOf(day), pod, 1.5)).toList();
-        return spark.createDataFrame(rows, SCHEMA);
+        return spark.createDataFrame(rows, TestTable.SCHEMA);
     }
 
     private String property(Lake lake, LakeTable table) {

@@ -30,20 +30,16 @@ class LakeFileReplacementTest {
     private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
     private static final StructType FILE_SCHEMA = new StructType().add("pod", DataTypes.StringType)
             .add("value", DataTypes.DoubleType);
-    private static final StructType TABLE_SCHEMA = new StructType().add("cluster", DataTypes.StringType)
-            .add("day", DataTypes.DateType).add("pod", DataTypes.StringType).add("value", DataTypes.DoubleType);
 
     @TempDir
     Path dir;
 
     private final SparkSession spark = TestSpark.session();
 
-    private record Table(String layer, String tableName, boolean columnStatistics) implements LakeTable {}
-
     @Test
     void filesReplaceTheDayOfTheGivenClustersAndNothingElse() throws IOException {
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        Table table = new Table("bronze", "samples", false);
+        TestTable table = new TestTable("bronze", "samples", false);
         lake.replace(table, List.of("prod", "staging"), DAY, rows(
                 RowFactory.create("prod", java.sql.Date.valueOf(DAY), "old-prod", 1.0),
                 RowFactory.create("staging", java.sql.Date.valueOf(DAY), "old-staging", 2.0)));
@@ -65,7 +61,7 @@ class LakeFileReplacementTest {
     @Test
     void aNewTableIsCreatedWithTheFilesColumnsAndWithoutStatisticsWhenItWantsNone() throws IOException {
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        Table table = new Table("bronze", "samples", false);
+        TestTable table = new TestTable("bronze", "samples", false);
 
         lake.replaceWithFiles(table, List.of("prod"), DAY,
                 Map.of("prod", List.of(parquetFile("a", RowFactory.create("web-1", 4.0)))), FILE_SCHEMA);
@@ -80,7 +76,7 @@ class LakeFileReplacementTest {
     @Test
     void filesWithOtherColumnsThanTheTableAreRefusedWithBothSchemas() throws IOException {
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        Table table = new Table("bronze", "samples", false);
+        TestTable table = new TestTable("bronze", "samples", false);
         lake.replace(table, List.of("prod"), DAY,
                 rows(RowFactory.create("prod", java.sql.Date.valueOf(DAY), "old-prod", 1.0)));
         StructType other = new StructType().add("pod", DataTypes.StringType).add("value", DataTypes.LongType);
@@ -92,7 +88,7 @@ class LakeFileReplacementTest {
     }
 
     private Dataset<Row> rows(Row... rows) {
-        return spark.createDataFrame(List.of(rows), TABLE_SCHEMA);
+        return spark.createDataFrame(List.of(rows), TestTable.SCHEMA);
     }
 
     /** A Parquet file of (pod, value) rows, as a task would have staged it. */
