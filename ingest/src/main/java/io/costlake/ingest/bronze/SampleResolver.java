@@ -99,7 +99,8 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     /**
      * The largest possible value of the metrics that have one. Kept on each series, so a sample is checked without
-     * reading its metric's name: the per-sample string compare was a sixth of the parse pass, in cache misses.
+     * reading its metric's name: a profile put a fifth of the parse pass on that per-sample compare (cache misses
+     * on the series' strings), and the pass got 5–10 % faster without it.
      */
     private static final Map<String, ValueLimit> VALUE_LIMITS = Map.of(
             "DCGM_FI_DEV_GPU_UTIL", new ValueLimit(100, "impossible value: GPU utilisation above 100 %"),

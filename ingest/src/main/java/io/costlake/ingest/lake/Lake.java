@@ -103,10 +103,10 @@ public final class Lake {
     /**
      * Replaces the given clusters' day of a table with Parquet files that already hold its rows: {@code files} by
      * cluster, each with the table's columns but cluster and day ({@code fileSchema}); a cluster without files
-     * has no rows that day. The files are moved into
-     * the table and committed as they are, instead of read and written again: for a day's bronze samples, tens of
-     * millions of rows, that rewrite was a fifth of the ingest. A table that does not exist yet is created empty
-     * first, with the same settings a regular write gives it.
+     * has no rows that day. The files are moved into the table and committed as they are, in one Delta
+     * transaction that also removes the day's old files, instead of being read and written again: for a day's
+     * bronze samples, tens of millions of rows, that rewrite was a fifth of the ingest. A table that does not
+     * exist yet is created empty first, with the settings a regular write gives it.
      */
     public void replaceWithFiles(LakeTable table, Collection<String> clusters, LocalDate day,
             Map<String, List<DataFile>> files, StructType fileSchema) {
@@ -126,6 +126,8 @@ public final class Lake {
         String path = path(table);
         if (!DeltaTable.isDeltaTable(spark, path)) {
             replace(table, clusters, day, spark.createDataFrame(List.of(), tableSchema));
+        } else if (!table.columnStatistics()) {
+            withoutColumnStatistics(table);
         }
         DeltaLog log = DeltaLog.forTable(spark, path);
         OptimisticTransaction transaction = log.startTransaction();
