@@ -106,7 +106,7 @@ public final class BronzeIngest {
             }
             if (outcomes.isEmpty()) {
                 // An empty input still replaces the day of the default cluster: re-running on nothing clears it.
-                outcomes.put(resolver.defaultCluster(), new HashMap<>());
+                outcomes.put(defaultCluster, new HashMap<>());
             }
             Set<String> clusters = outcomes.keySet();
 

@@ -129,14 +129,6 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         this.tableOfMetric = tables;
     }
 
-    public LocalDate day() {
-        return day;
-    }
-
-    public String defaultCluster() {
-        return defaultCluster;
-    }
-
     @Override
     public StructType schema() {
         return SCHEMA;

@@ -211,6 +211,11 @@ public final class Lake {
             requireNonNull(table, "table is null");
             requireNonNull(rows, "rows is null");
         }
+
+        @Override
+        public void writeTo(Lake lake, Collection<String> clusters, LocalDate day) {
+            lake.replace(table, clusters, day, rows);
+        }
     }
 
     /** One table's day as files that already hold its rows, for {@link #replaceAll} ({@link #replaceWithFiles}). */
@@ -220,6 +225,11 @@ public final class Lake {
             requireNonNull(table, "table is null");
             files = Map.copyOf(requireNonNull(files, "files is null"));
             requireNonNull(fileSchema, "fileSchema is null");
+        }
+
+        @Override
+        public void writeTo(Lake lake, Collection<String> clusters, LocalDate day) {
+            lake.replaceWithFiles(table, clusters, day, files, fileSchema);
         }
     }
 
@@ -236,6 +246,9 @@ public final class Lake {
     /** A table's new day: rows to write, or files to commit. */
     public sealed interface TableWrite permits Replacement, FileReplacement {
         LakeTable table();
+
+        /** Replaces the given clusters' day of the table in {@code lake}. */
+        void writeTo(Lake lake, Collection<String> clusters, LocalDate day);
     }
 
     /**
@@ -252,14 +265,7 @@ public final class Lake {
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (TableWrite replacement : replacements) {
-                writes.add(pool.submit(() -> {
-                    if (replacement instanceof FileReplacement files) {
-                        replaceWithFiles(files.table(), clusters, day, files.files(), files.fileSchema());
-                    } else {
-                        Replacement rows = (Replacement) replacement;
-                        replace(rows.table(), clusters, day, rows.rows());
-                    }
-                }));
+                writes.add(pool.submit(() -> replacement.writeTo(this, clusters, day)));
             }
             for (Future<?> write : writes) {
                 try {

@@ -2,6 +2,7 @@ package io.costlake.ingest.openmetrics;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
@@ -95,15 +97,15 @@ public final class OpenMetricsFileSource {
         long total = 0;
         try {
             for (String file : files) {
-                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+                Path path = new Path(file);
                 total += path.getFileSystem(conf).getFileStatus(path).getLen();
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The read reports a missing or unreadable file itself; the split size only tunes it.
             return MIN_SPLIT_BYTES;
         }
-        long perCore = total / ((long) spark.sparkContext().defaultParallelism() * SPLITS_PER_CORE);
-        return Math.max(MIN_SPLIT_BYTES, perCore);
+        long perSplit = total / ((long) spark.sparkContext().defaultParallelism() * SPLITS_PER_CORE);
+        return Math.max(MIN_SPLIT_BYTES, perSplit);
     }
 
     /** The rows of one split: its samples and bad lines in order, then its line count. */
