@@ -24,23 +24,35 @@ class BenchCommandTest {
     Path dir;
 
     @Test
-    void benchRunsEveryStageOfTheNightlyJobAndPrintsRowsPerStage() {
+    void benchRunsEveryStageOfTheNightlyJobAndDeletesTheDaysInputOnceRun() {
         Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
                 "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
                 TestDatabase.freshSchema("bench")));
 
         assertThat(out.code()).as(out.stderr()).isZero();
-        Map<String, List<String>> stages = Arrays.stream(out.stdout().split("\n"))
-                .map(line -> List.of(line.trim().split("\\s+")))
-                .filter(columns -> columns.size() >= 3 && (columns.get(0).equals("all")
-                        || columns.get(0).equals("2026-01-01")))
-                .collect(Collectors.toMap(columns -> columns.get(1), Function.identity(), (a, b) -> a));
+        Map<String, List<String>> stages = stagesOf(out.stdout(), "2026-01-01");
         assertThat(stages).containsOnlyKeys("generate", "ingest", "attribute", "persist", "report", "day");
         // A generated day is clean: every generated sample is loaded, none quarantined or ignored.
         assertThat(rows(stages.get("ingest"))).isEqualTo(rows(stages.get("generate"))).isPositive();
         assertThat(rows(stages.get("attribute"))).isPositive();
         assertThat(rows(stages.get("persist"))).isPositive();
-        assertThat(out.stdout()).contains("peak heap").contains("JVM max heap");
+        // "day total <wall> <heap after> MB": what the day left in the heap after a full GC.
+        assertThat(stages.get("day")).hasSize(6).last().isEqualTo("MB");
+        assertThat(out.stdout()).contains("peak heap").contains("heap after").contains("1 day(s): nightly job")
+                .contains("JVM max heap");
+        // The day's dump is deleted once the day has run (a 30-day backfill needs the disk of one day's dump);
+        // the price book and the labels stay.
+        assertThat(dir.resolve("input/metrics")).isEmptyDirectory();
+        assertThat(dir.resolve("input/prices.yaml")).isRegularFile();
+        assertThat(dir.resolve("input/labels/idle-gpu-hours.csv")).isRegularFile();
+    }
+
+    /** The table's lines of one day by stage name (its first word). */
+    private static Map<String, List<String>> stagesOf(String stdout, String day) {
+        return Arrays.stream(stdout.split("\n"))
+                .map(line -> List.of(line.trim().split("\\s+")))
+                .filter(columns -> columns.size() >= 3 && columns.get(0).equals(day))
+                .collect(Collectors.toMap(columns -> columns.get(1), Function.identity(), (a, b) -> a));
     }
 
     /** The rows column of a stage line: "day stage wall rows rows/s [peak heap]". */

@@ -69,6 +69,28 @@ public final class SyntheticClusterGenerator {
 
     public record Result(Path metricsDir, Path priceBook, Path idleLabels, long samples) {}
 
+    /** A day's metrics file, complete on disk. */
+    public record GeneratedDay(LocalDate day, Path file, long samples) {
+        public GeneratedDay {
+            requireNonNull(day, "day is null");
+            requireNonNull(file, "file is null");
+            if (samples < 0) {
+                throw new IllegalArgumentException("samples must not be negative, got " + samples);
+            }
+        }
+    }
+
+    /**
+     * Told of each day as soon as its file is written, before the next day is generated: a long backfill can be
+     * run (and its input deleted) day by day instead of keeping every day's dump on disk at once.
+     */
+    @FunctionalInterface
+    public interface DayListener {
+        DayListener NONE = day -> {};
+
+        void written(GeneratedDay day) throws IOException;
+    }
+
     enum Flavour { PLAIN, EXPORTED_LABELS, MIG, TIME_SLICED, UNMAPPED }
 
     enum Mode { FREE, BUSY, IDLE, NEAR }
@@ -114,8 +136,17 @@ public final class SyntheticClusterGenerator {
             String gpuResource, int gpuCount, double gpuMemoryMib) {}
 
     public Result generate(SyntheticClusterSpec spec, Path out) {
+        return generate(spec, out, DayListener.NONE);
+    }
+
+    /**
+     * Writes the price book (see {@link #priceBook}), then the days one by one, each handed to {@code listener}
+     * when written, then the labels of all days. The listener may delete a day's file.
+     */
+    public Result generate(SyntheticClusterSpec spec, Path out, DayListener listener) {
         requireNonNull(spec, "spec is null");
         requireNonNull(out, "out is null");
+        requireNonNull(listener, "listener is null");
         SplittableRandom random = new SplittableRandom(spec.seed());
         List<Node> nodes = nodes(spec);
         VarietyWriter variety = new VarietyWriter(spec, nodes.stream().map(Node::name).toList(),
@@ -129,8 +160,7 @@ public final class SyntheticClusterGenerator {
         try {
             Path metricsDir = Files.createDirectories(out.resolve("metrics"));
             Path labelsDir = Files.createDirectories(out.resolve("labels"));
-            Path priceBook = out.resolve("prices.yaml");
-            writePriceBook(priceBook);
+            Path priceBook = priceBook(out);
             long samples = 0;
             for (int d = 0; d < spec.days(); d++) {
                 LocalDate day = spec.firstDay().plusDays(d);
@@ -142,17 +172,36 @@ public final class SyntheticClusterGenerator {
                     idleHours.get(unit).addAll(idleHoursOfDay(unit, spec.stepSeconds()));
                 }
                 Path file = metricsDir.resolve(day + ".om");
+                long daySamples;
                 try (Writer writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
                         1 << 20)) {
-                    samples += writeDay(spec, day, nodes, pods, units, dayRandom.split(), variety, writer);
+                    daySamples = writeDay(spec, day, nodes, pods, units, dayRandom.split(), variety, writer);
                     writer.write("# EOF\n");
                 }
+                samples += daySamples;
+                listener.written(new GeneratedDay(day, file, daySamples));
             }
             Path idleLabels = labelsDir.resolve("idle-gpu-hours.csv");
             writeLabels(spec, idleHours, idleLabels);
             return new Result(metricsDir, priceBook, idleLabels, samples);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write synthetic cluster to " + out, e);
+        }
+    }
+
+    /**
+     * Writes the price book of the generated clusters' instance types to {@code out/prices.yaml} and returns its
+     * path; {@link #generate} writes the same file, so a caller can configure a run with it before the first day
+     * exists.
+     */
+    public Path priceBook(Path out) {
+        requireNonNull(out, "out is null");
+        try {
+            Path priceBook = Files.createDirectories(out).resolve("prices.yaml");
+            writePriceBook(priceBook);
+            return priceBook;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the price book to " + out, e);
         }
     }
 

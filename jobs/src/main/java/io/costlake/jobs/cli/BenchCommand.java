@@ -1,5 +1,7 @@
 package io.costlake.jobs.cli;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.concurrent.Callable;
 
 import org.springframework.batch.core.BatchStatus;
@@ -15,6 +18,7 @@ import org.springframework.batch.core.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.costlake.ingest.synthetic.SyntheticClusterGenerator;
+import io.costlake.ingest.synthetic.SyntheticClusterGenerator.GeneratedDay;
 import io.costlake.ingest.synthetic.SyntheticClusterSpec;
 import io.costlake.jobs.nightly.NightlyRunner;
 import picocli.CommandLine.Command;
@@ -48,7 +52,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--db-schema", defaultValue = "costlake_bench", description = "schema (default: ${DEFAULT-VALUE})")
     String dbSchema;
 
-    private record Stage(String day, String name, Duration wall, long rows, long peakHeapBytes) {}
+    @Option(names = "--keep-input", description = {"keep each day's generated metrics file (default: deleted once "
+            + "the day has run, so that a long backfill needs the disk of one day's dump, not of all of them)"})
+    boolean keepInput;
+
+    /** One line of the table; {@code liveHeapBytes} only on a day's total: the heap still in use after a full GC. */
+    private record Stage(String day, String name, Duration wall, long rows, long peakHeapBytes, long liveHeapBytes) {}
+
+    /** A day's run did not complete: ends the generation and the bench with the run's exit code. */
+    private static final class DayFailed extends RuntimeException {
+        private final ExitCode exitCode;
+
+        DayFailed(LocalDate day, Throwable failure) {
+            super("costlake bench failed on " + day + ": " + ExitCode.messageOf(failure), failure);
+            this.exitCode = ExitCode.of(failure);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,50 +76,88 @@ final class BenchCommand implements Callable<Integer> {
         LocalDate first = LocalDate.of(2026, 1, 1);
         System.out.printf("costlake bench: %d nodes, %d pods, %d GPUs, %d day(s) at %d s, in %s%n", nodeCount, pods,
                 gpus, days, step, root);
-        long generateStart = System.nanoTime();
-        SyntheticClusterGenerator.Result input = new SyntheticClusterGenerator().generate(
-                new SyntheticClusterSpec("bench", nodeCount, pods, gpus, days, first, step, 7L), root.resolve("input"));
-        Duration generation = Duration.ofNanos(System.nanoTime() - generateStart);
+        SyntheticClusterGenerator generator = new SyntheticClusterGenerator();
+        Path input = root.resolve("input");
         List<Stage> stages = new ArrayList<>();
-        stages.add(new Stage("all", "generate", generation, input.samples(), 0));
         SpringContext spring = new SpringContext()
                 .set("costlake.db.url", db)
                 .set("costlake.db.schema", dbSchema)
                 .set("costlake.cluster", "bench")
                 .set("costlake.lake", root.resolve("lake"))
                 .set("costlake.out", root.resolve("reports"))
-                .set("costlake.prices", input.priceBook())
+                .set("costlake.prices", generator.priceBook(input))
                 .set("costlake.model.step-seconds", step);
         try (ConfigurableApplicationContext context = spring.start()) {
             NightlyRunner runner = context.getBean(NightlyRunner.class);
-            for (LocalDate day = first; day.isBefore(first.plusDays(days)); day = day.plusDays(1)) {
-                long start = System.nanoTime();
-                JobExecution execution = runner.runFresh(day, "bench", "metrics:" + input.metricsDir());
-                if (execution.getStatus() != BatchStatus.COMPLETED) {
-                    Throwable failure = execution.getAllFailureExceptions().stream().findFirst()
-                            .orElse(new IllegalStateException("run ended " + execution.getStatus()));
-                    System.err.println("costlake bench failed on " + day + ": " + ExitCode.messageOf(failure));
-                    return ExitCode.of(failure).code();
-                }
-                for (StepExecution step : execution.getStepExecutions()) {
-                    stages.add(new Stage(day.toString(), step.getStepName(),
-                            Duration.between(step.getStartTime(), step.getEndTime()), step.getWriteCount(),
-                            step.getExecutionContext().getLong("peakHeapBytes", 0)));
-                }
-                stages.add(new Stage(day.toString(), "day total", Duration.ofNanos(System.nanoTime() - start), 0, 0));
-            }
+            // Days are generated and run one at a time: a 30-day backfill of a big cluster would not fit on disk
+            // as 30 dumps, and each day's run sees only its own file, as a nightly run does.
+            long[] generateStart = {System.nanoTime()};
+            generator.generate(new SyntheticClusterSpec("bench", nodeCount, pods, gpus, days, first, step, 7L), input,
+                    generated -> {
+                        stages.add(new Stage(generated.day().toString(), "generate",
+                                Duration.ofNanos(System.nanoTime() - generateStart[0]), generated.samples(), 0, 0));
+                        runDay(runner, generated, stages);
+                        if (!keepInput) {
+                            Files.delete(generated.file());
+                        }
+                        generateStart[0] = System.nanoTime();
+                    });
+        } catch (DayFailed failed) {
+            System.err.println(failed.getMessage());
+            return failed.exitCode.code();
         }
+        print(stages);
+        return ExitCode.OK.code();
+    }
+
+    private static void runDay(NightlyRunner runner, GeneratedDay generated, List<Stage> stages) {
+        LocalDate day = generated.day();
+        long start = System.nanoTime();
+        JobExecution execution;
+        try {
+            execution = runner.runFresh(day, "bench", "metrics:" + generated.file());
+        } catch (Exception e) {
+            throw new DayFailed(day, e);
+        }
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            throw new DayFailed(day, execution.getAllFailureExceptions().stream().findFirst()
+                    .orElse(new IllegalStateException("run ended " + execution.getStatus())));
+        }
+        Duration total = Duration.ofNanos(System.nanoTime() - start);
+        for (StepExecution step : execution.getStepExecutions()) {
+            stages.add(new Stage(day.toString(), step.getStepName(),
+                    Duration.between(step.getStartTime(), step.getEndTime()), step.getWriteCount(),
+                    step.getExecutionContext().getLong("peakHeapBytes", 0), 0));
+        }
+        // What a day leaves behind in the heap shows whether a backfill's memory stays flat; the peak of a step
+        // is mostly garbage the JVM had no reason to collect yet.
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        stages.add(new Stage(day.toString(), "day total", total, 0, 0, memory.getHeapMemoryUsage().getUsed()));
+    }
+
+    private void print(List<Stage> stages) {
         System.out.println();
-        System.out.printf("%-10s %-10s %10s %14s %14s %12s%n", "day", "stage", "wall s", "rows", "rows/s", "peak heap");
+        System.out.printf("%-10s %-10s %10s %14s %14s %12s %12s%n", "day", "stage", "wall s", "rows", "rows/s",
+                "peak heap", "heap after");
         for (Stage stage : stages) {
             double seconds = stage.wall().toMillis() / 1000.0;
-            System.out.printf(Locale.ROOT, "%-10s %-10s %10.1f %14s %14s %12s%n", stage.day(), stage.name(), seconds,
-                    stage.rows() == 0 ? "" : "%,d".formatted(stage.rows()),
+            System.out.printf(Locale.ROOT, "%-10s %-10s %10.1f %14s %14s %12s %12s%n", stage.day(), stage.name(),
+                    seconds, stage.rows() == 0 ? "" : "%,d".formatted(stage.rows()),
                     stage.rows() == 0 || seconds == 0 ? "" : "%,.0f".formatted(stage.rows() / seconds),
-                    stage.peakHeapBytes() == 0 ? "" : "%,d MB".formatted(stage.peakHeapBytes() >> 20));
+                    megabytes(stage.peakHeapBytes()), megabytes(stage.liveHeapBytes()));
         }
+        List<Stage> dayTotals = stages.stream().filter(stage -> stage.name().equals("day total")).toList();
+        Duration jobs = dayTotals.stream().map(Stage::wall).reduce(Duration.ZERO, Duration::plus);
+        LongSummaryStatistics live = dayTotals.stream().mapToLong(Stage::liveHeapBytes).summaryStatistics();
+        System.out.printf(Locale.ROOT, "%d day(s): nightly job %.1f s in all, %.1f s a day; heap after a day %,d to"
+                + " %,d MB%n", dayTotals.size(), jobs.toMillis() / 1000.0, jobs.toMillis() / 1000.0 / dayTotals.size(),
+                live.getMin() >> 20, live.getMax() >> 20);
         System.out.printf("JVM max heap %,d MB, %d cores%n", Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors());
-        return ExitCode.OK.code();
+    }
+
+    private static String megabytes(long bytes) {
+        return bytes == 0 ? "" : "%,d MB".formatted(bytes >> 20);
     }
 }
