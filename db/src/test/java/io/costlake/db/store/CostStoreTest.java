@@ -3,11 +3,15 @@ package io.costlake.db.store;
 import static io.costlake.db.generated.Tables.CONTAINER_COST_HOURLY;
 import static io.costlake.db.generated.Tables.COST_RUN;
 import static io.costlake.db.generated.Tables.NAMESPACE_COST_DAILY;
+import static io.costlake.db.generated.Tables.QUARANTINED_INPUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +103,54 @@ class CostStoreTest {
                 .from(NAMESPACE_COST_DAILY).fetchMap(NAMESPACE_COST_DAILY.NAMESPACE, NAMESPACE_COST_DAILY.TOTAL_COST))
                 .isEqualTo(Map.of("shop", new BigDecimal("4.320000"), "__idle__", new BigDecimal("8.640000")));
         assertThat(db.fetchOne(COST_RUN, COST_RUN.RUN_ID.eq(runId)).getStatus()).isEqualTo("running");
+    }
+
+    @Test
+    void storesTextAsGivenWithNullsAndLeavesOutColumnsTheTableLacks() {
+        // Rows go in through COPY's CSV: a null is an unquoted empty field, an empty string a quoted one, and
+        // commas, quotes and line breaks inside a value are quoted. "not_a_column" stands for a column a newer
+        // cost model adds before the schema has it: left out, not an error.
+        long runId = store.startRun("c1", DAY, "test");
+        String raw = "container_cpu_usage_seconds_total{pod=\"a,b\"} 1 \"x\"\nsecond line";
+        long stored = store.completeDay(runId, outcome(0), List.of(new DayRows(ResultTable.QUARANTINE,
+                List.of("cluster", "day", "source", "line", "reason", "raw", "not_a_column"), List.of(
+                        new Object[] {"c1", DAY, "day.om", 7L, "bad value", raw, 1.5},
+                        new Object[] {"c1", DAY, "", null, "lost", null, null}).iterator())));
+
+        assertThat(stored).isEqualTo(2);
+        assertThat(db.select(QUARANTINED_INPUT.SOURCE, QUARANTINED_INPUT.LINE, QUARANTINED_INPUT.RAW)
+                .from(QUARANTINED_INPUT).orderBy(QUARANTINED_INPUT.REASON)
+                .fetch(row -> Arrays.asList(row.value1(), row.value2(), row.value3())))
+                .containsExactly(Arrays.asList("day.om", 7L, raw), Arrays.asList("", null, null));
+    }
+
+    @Test
+    void aRowPostgresqlRejectsFailsTheDayNamingTheTableAndTheColumn() {
+        long runId = store.startRun("c1", DAY, "test");
+
+        assertThatThrownBy(() -> store.completeDay(runId, outcome(1), List.of(ResultRows.of(ResultTable.NAMESPACE_COST)
+                .row("cluster", "c1", "day", DAY, "namespace", null, "total_cost", 1.0).build())))
+                .hasMessageContaining("cannot load namespace_cost_daily")
+                .hasMessageContaining("null value in column \"namespace\"");
+        assertThat(db.fetchCount(NAMESPACE_COST_DAILY)).isZero();
+    }
+
+    @Test
+    void storesDoublesExactlyAndRoundsMoneyToMicros() {
+        // 0.1 + 0.2 = 0.30000000000000004 in a double: a double precision column keeps every bit; a
+        // numeric(20, 6) cost column rounds half away from zero, 2.0000005 -> 2.000001.
+        long runId = store.startRun("c1", DAY, "test");
+        OffsetDateTime hour = DAY.atTime(13, 0).atOffset(ZoneOffset.UTC);
+        store.completeDay(runId, outcome(2.0000005), List.of(ResultRows.of(ResultTable.CONTAINER_COST)
+                .row("cluster", "c1", "day", DAY, "hour", hour, "node", "n1", "namespace", "shop", "pod", "web",
+                        "container", "app", "cpu_usage_core_hours", 0.1 + 0.2, "total_cost", 2.0000005)
+                .build()));
+
+        var row = db.fetchOne(CONTAINER_COST_HOURLY);
+        assertThat(row.getCpuUsageCoreHours()).isEqualTo(0.30000000000000004);
+        assertThat(row.getTotalCost()).isEqualByComparingTo("2.000001");
+        assertThat(row.getHour()).isEqualTo(hour);
+        assertThat(row.getRunId()).isEqualTo(runId);
     }
 
     @Test
