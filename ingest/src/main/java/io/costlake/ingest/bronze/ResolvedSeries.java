@@ -9,7 +9,8 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * A series resolved once for all its samples: the bronze table it belongs to (null outside the contract), its
  * cluster, its table's column values in the staging layout, and what is wrong with it, if anything, whatever
- * its values.
+ * its values. A split keeps one per series it meets, so it holds only what samples need: not the metric name
+ * nor the label map they were resolved from (half of a cached series' memory).
  *
  * @param id a 64-bit hash of {@code cluster} and {@code text}: samples are staged with it, and their series' columns joined back
  *     when the tables are written (an ingest checks that no two texts share an id)
@@ -21,13 +22,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * @param maxValue the largest possible value of the metric (infinity for most)
  * @param aboveMaxValue why a sample above {@code maxValue} is quarantined
  */
-record ResolvedSeries(long id, String text, String metric, Map<String, String> labels, BronzeTable table,
-        String cluster, Object[] columns, String problem, boolean ignored, UTF8String encodedTable,
+record ResolvedSeries(long id, String text, BronzeTable table, String cluster, Object[] columns, String problem, boolean ignored, UTF8String encodedTable,
         UTF8String encodedCluster, double maxValue, String aboveMaxValue) {
     ResolvedSeries {
         requireNonNull(text, "text is null");
-        requireNonNull(metric, "metric is null");
-        requireNonNull(labels, "labels is null");
         requireNonNull(cluster, "cluster is null");
         requireNonNull(columns, "columns is null");
         requireNonNull(encodedCluster, "encodedCluster is null");

@@ -153,8 +153,7 @@ public final class SampleResolver implements SampleRows<ResolvedSeries> {
         // copy would be one more object to load from memory per sample.
         String seriesCluster = clusters.computeIfAbsent(cluster == null ? defaultCluster : cluster, name -> name);
         ValueLimit limit = VALUE_LIMITS.getOrDefault(metric, ValueLimit.NONE);
-        return new ResolvedSeries(ResolvedSeries.id(seriesCluster, text), text, metric, labels, table, seriesCluster,
-                columns,
+        return new ResolvedSeries(ResolvedSeries.id(seriesCluster, text), text, table, seriesCluster, columns,
                 table == null || ignored ? null : problem(metric, labels), ignored,
                 table == null ? null : encoded(table.tableName()), encoded(seriesCluster), limit.max(),
                 limit.reason());

@@ -37,6 +37,8 @@ public final class OpenMetricsFileSource {
     private static final long MIN_SPLIT_BYTES = 256L << 20;
     /** Enough splits per core that the last ones to finish leave the other cores idle only briefly. */
     private static final int SPLITS_PER_CORE = 8;
+    private static final int CACHED_SERIES_BYTES = 1024;
+    private static final int MIN_CACHED_SERIES = 50_000;
 
     private final SparkSession spark;
 
@@ -108,10 +110,29 @@ public final class OpenMetricsFileSource {
         return Math.max(MIN_SPLIT_BYTES, perSplit);
     }
 
+    /**
+     * How many series a split caches before it starts over (for inputs with endless distinct series). A dump
+     * repeats every series of the cluster once per scrape, so a cache smaller than a scrape is emptied in every
+     * scrape and every line then takes the slow path: a fixed 200,000 made a 50,000-pod day (254,000 series)
+     * about 5x slower per sample than a 10,000-pod one, and staged each series row again in every scrape. So
+     * the bound follows the heap: a quarter of it for the caches of as many splits as there are cores, at
+     * {@value #CACHED_SERIES_BYTES} bytes a series (a synthetic cluster's series take 1,062 bytes each, key,
+     * resolution and map entry; real ones with more labels take more), and never below
+     * {@value #MIN_CACHED_SERIES}. A 4 GB heap on 2 cores caches 524,288 series per split.
+     */
+    static int maxCachedSeries(long maxHeapBytes, int cores) {
+        if (maxHeapBytes <= 0 || cores <= 0) {
+            throw new IllegalArgumentException("heap and cores must be positive, got " + maxHeapBytes + ", " + cores);
+        }
+        long budget = maxHeapBytes / 4 / cores / CACHED_SERIES_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHED_SERIES, budget));
+    }
+
     /** The rows of one split: its samples and bad lines in order, then its line count. */
     private static final class SplitReader<S> extends RowBuffer {
-        /** Bounds the cache for inputs with endless distinct series; a day of 10,000 pods has about 60,000. */
-        private static final int MAX_CACHED_SERIES = 200_000;
+        /** See {@link #maxCachedSeries}. */
+        private static final int MAX_CACHED_SERIES = maxCachedSeries(Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors());
 
         private final String file;
         private final int split;
