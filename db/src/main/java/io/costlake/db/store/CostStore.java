@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -148,12 +149,10 @@ public final class CostStore {
     private static long copy(DSLContext tx, long runId, DayRows rows) {
         Table<?> target = rows.table().table();
         List<String> columns = new ArrayList<>(List.of(tx.render(DSL.name("run_id"))));
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < rows.columns().size(); i++) {
-            if (target.field(rows.columns().get(i)) != null) {
-                columns.add(tx.render(DSL.name(rows.columns().get(i))));
-                positions.add(i);
-            }
+        int[] positions = IntStream.range(0, rows.columns().size())
+                .filter(i -> target.field(rows.columns().get(i)) != null).toArray();
+        for (int position : positions) {
+            columns.add(tx.render(DSL.name(rows.columns().get(position))));
         }
         String sql = "COPY " + tx.render(target) + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT csv)";
         return tx.connectionResult(connection -> {
@@ -164,8 +163,8 @@ public final class CostStore {
                 record[0] = runId;
                 while (rows.rows().hasNext()) {
                     Object[] values = rows.rows().next();
-                    for (int i = 0; i < positions.size(); i++) {
-                        record[i + 1] = copyValue(values[positions.get(i)], target, rows.columns().get(positions.get(i)));
+                    for (int i = 0; i < positions.length; i++) {
+                        record[i + 1] = copyValue(values[positions[i]], target, rows.columns().get(positions[i]));
                     }
                     csv.printRecord(record);
                 }

@@ -12,8 +12,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * its values. A split keeps one per series it meets, so it holds only what samples need: not the metric name
  * nor the label map they were resolved from (half of a cached series' memory).
  *
- * @param id a 64-bit hash of {@code cluster} and {@code text}: samples are staged with it, and their series' columns joined back
- *     when the tables are written (an ingest checks that no two texts share an id)
+ * @param id a 64-bit hash of {@code cluster} and {@code text}: samples are staged with it, and their series'
+ *     columns joined back when the tables are written (an ingest checks that no two texts share an id)
  * @param columns values of {@link SampleResolver#STAGED_COLUMNS}, null where the table has no such column
  * @param problem why every sample of the series is quarantined (a missing label, an unknown unit), or null
  * @param ignored samples of the series are not used (cAdvisor's pod- and cgroup-level aggregates)
@@ -22,8 +22,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * @param maxValue the largest possible value of the metric (infinity for most)
  * @param aboveMaxValue why a sample above {@code maxValue} is quarantined
  */
-record ResolvedSeries(long id, String text, BronzeTable table, String cluster, Object[] columns, String problem, boolean ignored, UTF8String encodedTable,
-        UTF8String encodedCluster, double maxValue, String aboveMaxValue) {
+record ResolvedSeries(long id, String text, BronzeTable table, String cluster, Object[] columns, String problem,
+        boolean ignored, UTF8String encodedTable, UTF8String encodedCluster, double maxValue, String aboveMaxValue) {
     ResolvedSeries {
         requireNonNull(text, "text is null");
         requireNonNull(cluster, "cluster is null");
