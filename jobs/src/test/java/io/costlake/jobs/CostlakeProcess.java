@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.costlake.jobs.testing.ChildProcess;
+
 /**
  * The costlake command line in a JVM of its own, as a CronJob or an operator runs it: its own environment
  * (no inherited {@code COSTLAKE_*}), working directory ({@code ./costlake.yaml} is read from there), exit code and
@@ -51,9 +53,7 @@ final class CostlakeProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        // A run of a test's day is over before C2 and parallel GC pay off; they only compete for the build's cores
-        // (as for SparkClusterRunIT's JVMs). C1 alone gets a 48 MB code cache, which Spark's classes fill.
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=256m", "-XX:+UseSerialGC"));
+        command.addAll(ChildProcess.SHORT_LIVED_JVM);
         // The --add-opens flags Spark needs and the test Spark settings, exactly as this JVM got them from
         // Surefire's argLine.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()

@@ -48,12 +48,6 @@ class SparkClusterRunIT {
             COST_POOL_DAILY, STORAGE_COST_DAILY, IDLE_GPU_EPISODE, GPU_UNALLOCATED_DAILY);
 
     /**
-     * A day this small is over before C2 and parallel GC pay off; they only compete for the build's cores. C1 alone
-     * gets a 48 MB code cache by default, which Spark's generated code fills: then the JVM stops compiling.
-     */
-    private static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=256m", "-XX:+UseSerialGC");
-    /**
      * The Spark settings of every test JVM (root pom's test.spark.flags: no generated code, two shuffle partitions):
      * compiling each query's code was most of a run of this size. Both runs get them, so they stay comparable, and
      * the driver's SQL settings reach the executors with every task.
@@ -86,7 +80,7 @@ class SparkClusterRunIT {
                     // Executors reach the driver (its file server too) on loopback.
                     "--spark-conf", "spark.driver.host=127.0.0.1",
                     "--spark-conf", "spark.executor.memory=1g",
-                    "--spark-conf", "spark.executor.extraJavaOptions=" + String.join(" ", SHORT_LIVED_JVM)));
+                    "--spark-conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildProcess.SHORT_LIVED_JVM)));
             costlake(dir.resolve("cluster.log"), onCluster);
 
             String executors = spark.executorLogs();
@@ -124,7 +118,7 @@ class SparkClusterRunIT {
     /** Runs the packaged costlake as the launcher does; it must succeed. */
     private static void costlake(Path log, List<String> args) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
-        jvm.addAll(SHORT_LIVED_JVM);
+        jvm.addAll(ChildProcess.SHORT_LIVED_JVM);
         jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
         jvm.addAll(TEST_SPARK_SETTINGS);
         jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));

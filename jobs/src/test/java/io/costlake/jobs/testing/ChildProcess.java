@@ -18,6 +18,14 @@ import java.util.concurrent.TimeUnit;
  * its own children (a Spark worker's executors).
  */
 public final class ChildProcess implements AutoCloseable {
+    /**
+     * JVM flags for a child JVM that runs a test's small day: it is over before C2 and parallel GC pay off, and they
+     * only compete for the build's cores. C1 alone gets a 48 MB code cache by default, which Spark's generated code
+     * fills: then the JVM stops compiling.
+     */
+    public static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=256m", "-XX:+UseSerialGC");
+
     private final Process process;
     private final Path log;
     private final Thread hook;
