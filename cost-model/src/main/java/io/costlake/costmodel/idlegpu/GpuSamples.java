@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -48,8 +49,6 @@ public final class GpuSamples {
     static final String GR_ENGINE_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE";
     static final String GPU_UTIL = "DCGM_FI_DEV_GPU_UTIL";
     static final String FB_USED = "DCGM_FI_DEV_FB_USED";
-    /** The key of a GPU: a whole GPU has mig_instance ''. */
-    static final String[] GPU_KEY = {"cluster", "node", "gpu_uuid", "mig_instance"};
 
     private final IdleGpuConfig config;
 
@@ -58,7 +57,9 @@ public final class GpuSamples {
     }
 
     /**
-     * Columns: cluster, node, gpu_uuid, mig_instance, mig_profile, model, epoch (seconds), bucket (scrape
+     * Columns: gpu (a dense number of the GPU key within the day: the idle runs' windows and groups are keyed
+     * on it, not on four strings whose sort prefix is the constant cluster name), cluster, node, gpu_uuid,
+     * mig_instance, mig_profile, model, epoch (seconds), bucket (scrape
      * interval index within the day), hour (0–23), namespace, pod (null when no pod holds the GPU),
      * unresolved, util (0–100, may be null), fb_used_mib, gpu_fraction (1, or a MIG slice's sevenths).
      *
@@ -80,9 +81,12 @@ public final class GpuSamples {
         // Dense numbers, not hashes: two holders can never share one. The holders of a day are a few thousand.
         Column[] holderKey = {col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"), col("namespace"),
                 col("pod")};
-        Dataset<Row> numbered = series.withColumn("holder", dense_rank().over(Window.orderBy(holderKey)));
+        // A GPU's key; a whole GPU has mig_instance ''.
+        Column[] gpuKey = {col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance")};
+        Dataset<Row> numbered = series.withColumn("holder", dense_rank().over(Window.orderBy(holderKey)))
+                .withColumn("gpu", dense_rank().over(Window.orderBy(gpuKey)));
         Dataset<Row> holders = numbered.groupBy(col("holder"))
-                .agg(first(col("cluster")).as("cluster"), first(col("node")).as("node"),
+                .agg(first(col("gpu")).as("gpu"), first(col("cluster")).as("cluster"), first(col("node")).as("node"),
                         first(col("gpu_uuid")).as("gpu_uuid"), first(col("mig_instance")).as("mig_instance"),
                         first(col("namespace")).as("namespace"), first(col("pod")).as("pod"),
                         first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"));
@@ -109,6 +113,11 @@ public final class GpuSamples {
 
         Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
                 .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
+        // Asked first (a few thousand holders): where every exporter maps pods, as it does by default, the
+        // requests are never read, and the plan does not carry a second copy of the samples for them.
+        if (nodesWithPodLabels.where(not(col("node_has_pod_labels"))).isEmpty()) {
+            return samples.withColumn("unresolved", lit(false));
+        }
         Dataset<Row> marked = samples.join(broadcast(nodesWithPodLabels), JoinKeys.of("cluster", "node"), "left");
         Dataset<Row> mapped = marked.where(col("node_has_pod_labels"))
                 .withColumn("unresolved", lit(false))

@@ -23,9 +23,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,23 +48,25 @@ final class IdleRuns {
     }
 
     /**
-     * Hours (0–23) in which one pod held the GPU the whole hour. Columns: GPU key, namespace, pod, hour.
+     * Hours (0–23) in which one pod held the GPU the whole hour. Columns: gpu (its number), GPU key, namespace,
+     * pod, hour.
      */
     Dataset<Row> heldHours(Dataset<Row> samples, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         double step = config.stepSeconds();
         Column podKey = when(col("pod").isNotNull(), concat_ws("/", col("namespace"), col("pod")));
-        WindowSpec byGpu = Window.partitionBy(keyArray()).orderBy(col("epoch"), col("pod_key"));
+        WindowSpec byGpu = Window.partitionBy(col("gpu")).orderBy(col("epoch"), col("pod_key"));
         Column newTenure = lag(col("epoch"), 1).over(byGpu).isNull()
                 .or(not(col("pod_key").eqNullSafe(lag(col("pod_key"), 1).over(byGpu))))
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
-        Dataset<Row> tenures = samples.select(col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"),
+        Dataset<Row> tenures = samples.select(col("gpu"), col("cluster"), col("node"), col("gpu_uuid"),
+                        col("mig_instance"),
                         col("epoch"), col("namespace"), col("pod"), podKey.as("pod_key"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
                 .where(col("pod").isNotNull())
-                .groupBy("cluster", "node", "gpu_uuid", "mig_instance", "tenure", "namespace", "pod")
+                .groupBy("gpu", "cluster", "node", "gpu_uuid", "mig_instance", "tenure", "namespace", "pod")
                 .agg(min("epoch").minus(dayStart).as("first_s"), max("epoch").minus(dayStart).as("last_s"));
         // A tenure [first, last + step) holds hour h when it starts at most 1.5 steps after h and ends at
         // most 1.5 steps before h + 1: the scrape phase is arbitrary, and one lost scrape at the edge of the
@@ -79,15 +78,16 @@ final class IdleRuns {
                 .withColumn("first_hour", firstHour.cast("int"))
                 .withColumn("last_hour", lastHour.cast("int"))
                 .where(col("first_hour").leq(col("last_hour")))
-                .select(col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"), col("namespace"),
-                        col("pod"), explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
+                .select(col("gpu"), col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"),
+                        col("namespace"), col("pod"), explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
     }
 
     /**
-     * Per GPU and hour: mean, max and count of utilisation, peak memory, model, MIG profile and fraction.
+     * Per GPU (its number) and hour: mean, max and count of utilisation, peak memory, model, MIG profile and
+     * fraction.
      */
     Dataset<Row> hourStats(Dataset<Row> samples) {
-        return samples.groupBy("cluster", "node", "gpu_uuid", "mig_instance", "hour")
+        return samples.groupBy("gpu", "hour")
                 .agg(avg("util").as("util_mean"), max("util").as("util_max"), count(col("util")).as("util_samples"),
                         max("fb_used_mib").as("fb_max"), first(col("model"), true).as("model"),
                         first(col("mig_profile"), true).as("mig_profile"),
@@ -97,7 +97,7 @@ final class IdleRuns {
     /** Held hours whose mean utilisation (from enough samples) is below the threshold. */
     Dataset<Row> idleHours(Dataset<Row> samples, LocalDate day) {
         return heldHours(samples, day)
-                .join(hourStats(samples), JoinKeys.of("cluster", "node", "gpu_uuid", "mig_instance", "hour"), "inner")
+                .join(hourStats(samples), JoinKeys.of("gpu", "hour"), "inner")
                 .where(col("util_samples").geq(config.minSamplesPerHour())
                         .and(col("util_mean").lt(config.idleUtilPercent())));
     }
@@ -108,25 +108,14 @@ final class IdleRuns {
      * mem_used_mib (peak), model, mig_profile, gpu_fraction.
      */
     Dataset<Row> runs(Dataset<Row> idleHours) {
-        List<Column> runKey = new ArrayList<>(keyColumns());
-        runKey.add(col("namespace"));
-        runKey.add(col("pod"));
-        WindowSpec byGpuPod = Window.partitionBy(runKey.toArray(Column[]::new)).orderBy(col("hour"));
+        WindowSpec byGpuPod = Window.partitionBy(col("gpu"), col("namespace"), col("pod")).orderBy(col("hour"));
         return idleHours
                 .withColumn("island", col("hour").minus(row_number().over(byGpuPod)))
-                .groupBy("cluster", "node", "gpu_uuid", "mig_instance", "namespace", "pod", "island")
+                .groupBy("gpu", "cluster", "node", "gpu_uuid", "mig_instance", "namespace", "pod", "island")
                 .agg(min("hour").as("start_hour"), max("hour").plus(1).as("end_hour"), count(lit(1)).as("hours"),
                         avg("util_mean").as("mean_util"), max("util_max").as("max_util"),
                         max("fb_max").as("mem_used_mib"), first(col("model"), true).as("model"),
                         first(col("mig_profile"), true).as("mig_profile"), max("gpu_fraction").as("gpu_fraction"))
-                .drop("island");
-    }
-
-    private static List<Column> keyColumns() {
-        return Arrays.stream(GpuSamples.GPU_KEY).map(org.apache.spark.sql.functions::col).toList();
-    }
-
-    private static Column[] keyArray() {
-        return keyColumns().toArray(Column[]::new);
+                .drop("gpu", "island");
     }
 }
