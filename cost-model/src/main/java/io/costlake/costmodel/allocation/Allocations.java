@@ -23,9 +23,4 @@ public record Allocations(Dataset<Row> rows, Dataset<Row> nodes, List<Dataset<Ro
         requireNonNull(nodes, "nodes is null");
         persisted = List.copyOf(requireNonNull(persisted, "persisted is null"));
     }
-
-    /** The same nodes with other rows (the staged copy of these). */
-    public Allocations withRows(Dataset<Row> staged) {
-        return new Allocations(staged, nodes, persisted);
-    }
 }

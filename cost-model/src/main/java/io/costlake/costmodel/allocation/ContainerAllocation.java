@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -70,7 +71,8 @@ public final class ContainerAllocation {
      * {@code is_container = false} (and a null container_id) that marks the node as present. Columns: the keys,
      * cpu_usage, cpu_request, ram_usage_gib, ram_request_gib, gpu_request, cpu_alloc, ram_alloc_gib, gpu_alloc
      * (after scaling), cpu_want and ram_want (max of request and usage, before scaling),
-     * cpu_cost, ram_cost, gpu_cost and priced (the node has rates).
+     * cpu_cost, ram_cost, gpu_cost, priced (the node has rates) and node_intervals (1 on one row of each node and
+     * interval, else 0: their sum over a node's rows is the number of intervals it was present in).
      *
      * <p>Each input is a table's samples by series id and its series' columns ({@link SeriesSamples}) of the
      * days to allocate; the series it joins must have unique ids ({@link #checkSeriesIds}). What a series means
@@ -134,10 +136,15 @@ public final class ContainerAllocation {
                 .withColumn("ram_want", greatest(col("ram_request_gib"), col("ram_usage_gib")));
 
         WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket");
+        // One row of each node and interval says so, for counting the intervals a node was present in without
+        // grouping the rows by interval once more.
+        Column opensInterval = row_number().over(nodeInterval.orderBy(col("container_id").asc_nulls_first()))
+                .equalTo(1);
         Dataset<Row> scaled = priced
                 .withColumn("cpu_alloc", scaleToCapacity(col("cpu_want"), col("cpu_cores"), nodeInterval))
                 .withColumn("ram_alloc_gib", scaleToCapacity(col("ram_want"), col("ram_gib"), nodeInterval))
-                .withColumn("gpu_alloc", scaleToCapacity(col("gpu_request"), col("gpus"), nodeInterval));
+                .withColumn("gpu_alloc", scaleToCapacity(col("gpu_request"), col("gpus"), nodeInterval))
+                .withColumn("node_intervals", when(opensInterval, lit(1)).otherwise(lit(0)));
 
         Column isPricedContainer = col("priced").and(col("is_container"));
         return new Allocations(scaled
