@@ -70,9 +70,10 @@ class SparkClusterRunIT {
         String localSchema = TestDatabase.freshSchema("local");
         String clusterSchema = TestDatabase.freshSchema("cluster");
 
-        try (SparkStandaloneCluster spark = SparkStandaloneCluster.start(dir.resolve("spark"), 2, "1200m")) {
-            // The local run goes first, while the master and the worker start.
-            costlake(dir.resolve("local.log"), run(input, config, localSchema, "local"));
+        try (SparkStandaloneCluster spark = SparkStandaloneCluster.start(dir.resolve("spark"), 2, "1200m");
+                // The local run goes alongside the cluster's start and its run: a run this small waits on its driver
+                // (planning, Delta commits) more than on the cores, so the two overlap well on two cores.
+                Costlake local = Costlake.start(dir.resolve("local.log"), run(input, config, localSchema, "local"))) {
             spark.awaitWorker(Duration.ofMinutes(2));
 
             List<String> onCluster = run(input, config, clusterSchema, "cluster");
@@ -81,7 +82,10 @@ class SparkClusterRunIT {
                     "--spark-conf", "spark.driver.host=127.0.0.1",
                     "--spark-conf", "spark.executor.memory=1g",
                     "--spark-conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildProcess.SHORT_LIVED_JVM)));
-            costlake(dir.resolve("cluster.log"), onCluster);
+            try (Costlake cluster = Costlake.start(dir.resolve("cluster.log"), onCluster)) {
+                cluster.awaitSuccess();
+            }
+            local.awaitSuccess();
 
             String executors = spark.executorLogs();
             // The tasks ran in the worker's executor, with the jars the driver shipped and Spark's JDK 17 flags.
@@ -115,17 +119,26 @@ class SparkClusterRunIT {
                 "--lake", dir.resolve(name + "/lake").toString(), "--out", dir.resolve(name + "/out").toString()));
     }
 
-    /** Runs the packaged costlake as the launcher does; it must succeed. */
-    private static void costlake(Path log, List<String> args) throws Exception {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
-        jvm.addAll(ChildProcess.SHORT_LIVED_JVM);
-        jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
-        jvm.addAll(TEST_SPARK_SETTINGS);
-        jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));
-        long started = System.nanoTime();
-        try (ChildProcess costlake = ChildProcess.java(jvm, args, Map.of(), log)) {
-            assertThat(costlake.awaitExit(RUN_TIMEOUT)).as("costlake %s failed:%n%s", args, costlake.output()).isZero();
+    /** The packaged costlake, run as the launcher does. */
+    private record Costlake(ChildProcess process, List<String> args, Path log, long started) implements AutoCloseable {
+        static Costlake start(Path log, List<String> args) {
+            List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+            jvm.addAll(ChildProcess.SHORT_LIVED_JVM);
+            jvm.addAll(SparkStandaloneCluster.SPARK_FLAGS);
+            jvm.addAll(TEST_SPARK_SETTINGS);
+            jvm.addAll(List.of("-jar", System.getProperty("costlake.jar")));
+            return new Costlake(ChildProcess.java(jvm, args, Map.of(), log), args, log, System.nanoTime());
+        }
+
+        /** Waits for the run, which must succeed. */
+        void awaitSuccess() throws InterruptedException {
+            assertThat(process.awaitExit(RUN_TIMEOUT)).as("costlake %s failed:%n%s", args, process.output()).isZero();
             System.out.printf("%s took %.1f s%n", log.getFileName(), (System.nanoTime() - started) / 1e9);
+        }
+
+        @Override
+        public void close() {
+            process.close();
         }
     }
 
