@@ -18,7 +18,10 @@ import io.costlake.db.schema.CostSchema;
 import io.costlake.db.testing.TestDatabase;
 import io.costlake.ingest.testing.OpenMetricsFixture;
 
-/** A backfill runs each day in order, skips completed days unless --force, and reports each day's status. */
+/**
+ * A backfill runs each day in order, skips the days it completed before unless --force (not those another cost schema
+ * completed), and reports each day's status.
+ */
 class BackfillTest {
     @TempDir
     Path dir;
@@ -36,20 +39,32 @@ class BackfillTest {
                   model:
                     step-seconds: 3600
                 """);
-        String[] backfill = {"run", "--date", "2026-03-01", "--to", "2026-03-02", "--metrics",
-                dir.resolve("metrics").toString(), "--config", config.toString(), "--db", TestDatabase.URL,
-                "--db-schema", schema, "--lake", dir.resolve("lake").toString(), "--out", dir.resolve("out").toString()};
+        String[] backfill = backfill(dir, config, schema, "");
 
         String first = run(backfill);
         String second = run(backfill);
         String forced = run(append(backfill, "--force"));
+        // Another cost schema of the same database keeps its own runs: the days completed above are not its days.
+        String otherSchema = TestDatabase.freshSchema("backfill_other");
+        String other = run(backfill(dir, config, otherSchema, "other"));
 
         assertThat(first).contains("2026-03-01 COMPLETED").contains("2026-03-02 COMPLETED");
         assertThat(second).contains("2026-03-01 SKIPPED").contains("2026-03-02 SKIPPED");
         assertThat(forced).contains("2026-03-01 COMPLETED").contains("2026-03-02 COMPLETED");
+        assertThat(other).contains("2026-03-01 COMPLETED").contains("2026-03-02 COMPLETED");
         DSLContext db = new CostSchema(TestDatabase.dataSource(), schema).dsl();
         // Two runs per day (the first backfill and the forced one), none for the skipped pass.
         assertThat(db.fetchCount(COST_RUN, COST_RUN.STATUS.eq("succeeded"))).isEqualTo(4);
+        assertThat(new CostSchema(TestDatabase.dataSource(), otherSchema).dsl()
+                .fetchCount(COST_RUN, COST_RUN.STATUS.eq("succeeded"))).isEqualTo(2);
+    }
+
+    /** Days 2026-03-01 to 03-02 of the metrics in {@code dir} into {@code schema}, with its own lake and reports. */
+    private static String[] backfill(Path dir, Path config, String schema, String suffix) {
+        return new String[] {"run", "--date", "2026-03-01", "--to", "2026-03-02", "--metrics",
+                dir.resolve("metrics").toString(), "--config", config.toString(), "--db", TestDatabase.URL,
+                "--db-schema", schema, "--lake", dir.resolve("lake" + suffix).toString(),
+                "--out", dir.resolve("out" + suffix).toString()};
     }
 
     private static String run(String... args) {

@@ -137,8 +137,15 @@ public class NightlyRunner {
         }
     }
 
-    private static JobParameters parameters(LocalDate day, String defaultCluster, String source, long attempt) {
+    /**
+     * A run's identity in Spring Batch's repository, which all cost schemas of a database share: the schema is
+     * part of it, so runs of one day into two schemas are two runs (without it, a run found the other schema's
+     * run of the day "left running", failed it and took it over, and a backfill skipped days another schema had
+     * completed).
+     */
+    private JobParameters parameters(LocalDate day, String defaultCluster, String source, long attempt) {
         return new JobParametersBuilder()
+                .addString(RunContext.SCHEMA, schema)
                 .addString(RunContext.DAY, day.toString())
                 .addString(RunContext.CLUSTER, defaultCluster)
                 .addString(RunContext.SOURCE, source)

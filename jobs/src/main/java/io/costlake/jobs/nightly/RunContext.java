@@ -17,6 +17,7 @@ import io.costlake.ingest.bronze.IngestSummary.SampleCounts;
  * job (Spring Batch restart from the failed step) still has what the completed steps found.
  */
 final class RunContext {
+    static final String SCHEMA = "schema";
     static final String DAY = "day";
     static final String CLUSTER = "cluster";
     static final String SOURCE = "source";
