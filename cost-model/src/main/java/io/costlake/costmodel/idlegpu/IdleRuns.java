@@ -60,8 +60,7 @@ final class IdleRuns {
                 .or(not(col("pod_key").eqNullSafe(lag(col("pod_key"), 1).over(byGpu))))
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
         Dataset<Row> tenures = samples.select(col("gpu"), col("cluster"), col("node"), col("gpu_uuid"),
-                        col("mig_instance"),
-                        col("epoch"), col("namespace"), col("pod"), podKey.as("pod_key"))
+                        col("mig_instance"), col("epoch"), col("namespace"), col("pod"), podKey.as("pod_key"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
