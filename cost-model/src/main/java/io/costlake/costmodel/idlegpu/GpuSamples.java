@@ -123,17 +123,21 @@ public final class GpuSamples {
                 .withColumn("unresolved", lit(false))
                 .drop("node_has_pod_labels");
         Dataset<Row> unmapped = marked.where(col("node_has_pod_labels").equalTo(false)).drop("node_has_pod_labels");
-        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources), dayStart));
+        Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
+                .select("cluster", "node");
+        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart));
     }
 
     /**
-     * The nvidia_com_gpu requests and limits of pods on a known node, as typed rows: their series are picked
-     * first, so the day's other container_resource samples are only probed by their series id.
+     * The nvidia_com_gpu requests and limits of pods on the given nodes (those whose exporter names no pod: only
+     * their samples are bound from requests), as typed rows: their series are picked first, so the day's other
+     * container_resource samples are only probed by their series id.
      */
-    private static Dataset<Row> gpuRequests(SeriesSamples resources) {
+    private static Dataset<Row> gpuRequests(SeriesSamples resources, Dataset<Row> nodes) {
         Dataset<Row> series = resources.series()
                 .where(col("resource").equalTo("nvidia_com_gpu").and(col("node").isNotNull())
                         .and(col("pod").isNotNull()))
+                .join(broadcast(nodes), JoinKeys.of("cluster", "node"), "left_semi")
                 .select("series", "node", "namespace", "pod", "container", "kind", "resource");
         return resources.samples().join(broadcast(series), JoinKeys.of("series"));
     }
