@@ -38,7 +38,8 @@ import io.costlake.jobs.testing.ChildProcess;
  * master and a worker on loopback, child JVMs): the day stored in PostgreSQL is, row for row and to the last
  * digit, the day a local-mode run of the same input stores. Runs after {@code package} (Failsafe), because the
  * driver is {@code jobs/target/costlake.jar}, the Spring Boot jar users run: it must hand its nested module and
- * Delta jars to executors that have nothing but Spark.
+ * Delta jars to executors that have nothing but Spark. The two runs go at once, into two cost schemas of one
+ * database, as two deployments sharing a database would (Spring Batch's repository is shared by the schemas).
  */
 class SparkClusterRunIT {
     private static final LocalDate DAY = LocalDate.of(2026, 4, 1);
