@@ -113,9 +113,11 @@ public final class GpuSamples {
 
         Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
                 .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
+        Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
+                .select("cluster", "node");
         // Asked first (a few thousand holders): where every exporter maps pods, as it does by default, the
         // requests are never read, and the plan does not carry a second copy of the samples for them.
-        if (nodesWithPodLabels.where(not(col("node_has_pod_labels"))).isEmpty()) {
+        if (unlabelledNodes.isEmpty()) {
             return samples.withColumn("unresolved", lit(false));
         }
         Dataset<Row> marked = samples.join(broadcast(nodesWithPodLabels), JoinKeys.of("cluster", "node"), "left");
@@ -123,8 +125,6 @@ public final class GpuSamples {
                 .withColumn("unresolved", lit(false))
                 .drop("node_has_pod_labels");
         Dataset<Row> unmapped = marked.where(col("node_has_pod_labels").equalTo(false)).drop("node_has_pod_labels");
-        Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
-                .select("cluster", "node");
         return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart));
     }
 
