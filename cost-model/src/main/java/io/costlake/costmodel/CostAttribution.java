@@ -221,12 +221,12 @@ public final class CostAttribution {
         Dataset<Row> owners = LatestValues.per("cluster", "namespace", "pod")
                 .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(podInfo);
         Column isReplicaSet = col("owner_kind").equalTo("ReplicaSet");
-        int keys = 4; // day, hour, node_index, container_id
+        List<String> keys = List.of("day", "hour", "node_index", "container_id");
         Dataset<Row> perContainerId = hourly.where(col("is_container")).drop("is_container", "node_intervals");
         // The names back in place of the id, in the column order the gold table has always had.
         List<Column> named = new ArrayList<>(Stream.of("cluster", "day", "hour", "node", "namespace", "pod",
                 "container").map(functions::col).toList());
-        Stream.of(perContainerId.columns()).skip(keys).forEach(name -> named.add(col(name)));
+        Stream.of(perContainerId.columns()).filter(name -> !keys.contains(name)).forEach(name -> named.add(col(name)));
         return perContainerId.join(broadcast(nodes), JoinKeys.of("node_index"))
                 .join(broadcast(containers), JoinKeys.of("cluster", "container_id"))
                 .select(named.toArray(Column[]::new))
