@@ -135,16 +135,23 @@ public final class ContainerAllocation {
                 .withColumn("cpu_want", greatest(col("cpu_request"), col("cpu_usage")))
                 .withColumn("ram_want", greatest(col("ram_request_gib"), col("ram_usage_gib")));
 
-        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket");
-        // One row of each node and interval says so, for counting the intervals a node was present in without
-        // grouping the rows by interval once more.
-        Column opensInterval = row_number().over(nodeInterval.orderBy(col("container_id").asc_nulls_first()))
-                .equalTo(1);
+        // One window over each node and interval, ordered by container so that one row of each (the node's own,
+        // whose container_id is null, else the first container's) can say it opens the interval: the node-days
+        // count a node's intervals by those flags without grouping the rows by interval again. The capacity
+        // totals are taken over the whole interval in the same window, so the rows are sorted once and windowed
+        // once (a window per total and one for the flag sorted them twice and buffered them four times).
+        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket").orderBy(col("container_id").asc_nulls_first());
+        WindowSpec wholeInterval = nodeInterval.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
         Dataset<Row> scaled = priced
-                .withColumn("cpu_alloc", scaleToCapacity(col("cpu_want"), col("cpu_cores"), nodeInterval))
-                .withColumn("ram_alloc_gib", scaleToCapacity(col("ram_want"), col("ram_gib"), nodeInterval))
-                .withColumn("gpu_alloc", scaleToCapacity(col("gpu_request"), col("gpus"), nodeInterval))
-                .withColumn("node_intervals", when(opensInterval, lit(1)).otherwise(lit(0)));
+                .select(col("*"), containerTotal(col("cpu_want"), wholeInterval).as("cpu_total"),
+                        containerTotal(col("ram_want"), wholeInterval).as("ram_total"),
+                        containerTotal(col("gpu_request"), wholeInterval).as("gpu_total"),
+                        row_number().over(nodeInterval).as("interval_row"))
+                .withColumn("cpu_alloc", scaleToCapacity(col("cpu_want"), col("cpu_cores"), col("cpu_total")))
+                .withColumn("ram_alloc_gib", scaleToCapacity(col("ram_want"), col("ram_gib"), col("ram_total")))
+                .withColumn("gpu_alloc", scaleToCapacity(col("gpu_request"), col("gpus"), col("gpu_total")))
+                .withColumn("node_intervals", when(col("interval_row").equalTo(1), lit(1)).otherwise(lit(0)))
+                .drop("cpu_total", "ram_total", "gpu_total", "interval_row");
 
         Column isPricedContainer = col("priced").and(col("is_container"));
         return new Allocations(scaled
@@ -292,8 +299,12 @@ public final class ContainerAllocation {
                 when(nextT.isNotNull().and(nextT.gt(t)), forward), lit(0.0)));
     }
 
-    private static Column scaleToCapacity(Column want, Column capacity, WindowSpec nodeInterval) {
-        Column total = sum(when(col("is_container"), want).otherwise(lit(0.0))).over(nodeInterval);
+    /** The sum of what the containers of a node and interval want of a resource (the node's own row wants 0). */
+    private static Column containerTotal(Column want, WindowSpec wholeInterval) {
+        return sum(when(col("is_container"), want).otherwise(lit(0.0))).over(wholeInterval);
+    }
+
+    private static Column scaleToCapacity(Column want, Column capacity, Column total) {
         return when(capacity.isNotNull().and(total.gt(capacity)), want.multiply(capacity).divide(total))
                 .otherwise(want);
     }
