@@ -97,31 +97,27 @@ public final class ContainerAllocation {
         checkSeriesIds(cpuSeries, memorySeries, resourceSeries, nodeSeries);
 
         Dataset<Row> combined = perSample(cpuRates(cpuUsage.samples()), indexed(cpuSeries, nodes), step,
-                        col("cpu_rate").as("cpu_usage"), nullDouble("ram_usage"), nullDouble("cpu_request"),
-                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
-                        nullDouble("gpu_shared"))
+                        Measure.CPU_USAGE.code(), col("cpu_rate"))
                 .unionByName(perSample(memory.samples(), indexed(memorySeries, nodes), step,
-                        nullDouble("cpu_usage"), col("value").as("ram_usage"), nullDouble("cpu_request"),
-                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
-                        nullDouble("gpu_shared")))
+                        Measure.RAM_USAGE.code(), col("value")))
                 .unionByName(perSample(resources.samples(), indexed(resourceSeries, nodes), step,
-                        nullDouble("cpu_usage"), nullDouble("ram_usage"), weighted("cpu_request"),
-                        weighted("ram_request"), weighted("gpu_whole"), weighted("gpu_mig"), weighted("gpu_shared")))
+                        col("measure"), col("value").multiply(col("weight"))))
                 .unionByName(perSample(capacity.samples(), indexed(nodeSeries, nodes), step,
-                        nullDouble("cpu_usage"), nullDouble("ram_usage"), nullDouble("cpu_request"),
-                        nullDouble("ram_request"), nullDouble("gpu_whole"), nullDouble("gpu_mig"),
-                        nullDouble("gpu_shared")))
+                        Measure.PRESENCE.code(), lit(null).cast("double")))
                 .repartition(col("node_index"));
 
+        // A node's own rows (its presence) have a null container_id, every container's a hash.
         Dataset<Row> samples = combined
-                .groupBy("day", "node_index", "bucket", "container_id", "is_container")
-                .agg(coalesce(avg("cpu_usage"), lit(0.0)).as("cpu_usage"),
-                        coalesce(avg("ram_usage"), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
-                        coalesce(max("cpu_request"), lit(0.0)).as("cpu_request"),
-                        coalesce(max("ram_request"), lit(0.0)).divide(NodeRates.GIB).as("ram_request_gib"),
-                        coalesce(max("gpu_whole"), lit(0.0)).as("gpu_whole"),
-                        coalesce(max("gpu_mig"), lit(0.0)).as("gpu_mig"),
-                        coalesce(max("gpu_shared"), lit(0.0)).as("gpu_shared"));
+                .groupBy("day", "node_index", "bucket", "container_id")
+                .agg(coalesce(avg(Measure.CPU_USAGE.value()), lit(0.0)).as("cpu_usage"),
+                        coalesce(avg(Measure.RAM_USAGE.value()), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
+                        coalesce(max(Measure.CPU_REQUEST.value()), lit(0.0)).as("cpu_request"),
+                        coalesce(max(Measure.RAM_REQUEST.value()), lit(0.0)).divide(NodeRates.GIB)
+                                .as("ram_request_gib"),
+                        coalesce(max(Measure.GPU_WHOLE.value()), lit(0.0)).as("gpu_whole"),
+                        coalesce(max(Measure.GPU_MIG.value()), lit(0.0)).as("gpu_mig"),
+                        coalesce(max(Measure.GPU_SHARED.value()), lit(0.0)).as("gpu_shared"))
+                .withColumn("is_container", col("container_id").isNotNull());
 
         // Only what the allocation computes with: the rest of a node's rate row (instance type, model, price
         // source, ...) would be copied to every staged row and never read from there.
@@ -220,33 +216,31 @@ public final class ContainerAllocation {
     }
 
     /**
-     * A table's samples with its series' allocation columns, in the one row shape all inputs are unioned into:
-     * day, node_index, bucket, container_id, is_container and the given values.
+     * A table's samples with its series' allocation columns, in the one narrow row shape all inputs are unioned
+     * into: day, node_index, bucket, container_id, measure (a {@link Measure} code) and value. A sample fills one
+     * measure, so a row names it rather than carrying a column per measure, all but one of them null: the union
+     * is shuffled, and its rows are half as wide this way.
      */
-    private static Dataset<Row> perSample(Dataset<Row> samples, Dataset<Row> series, int step, Column... values) {
-        Column[] columns = new Column[5 + values.length];
-        columns[0] = col("day");
-        columns[1] = col("node_index");
-        columns[2] = bucket(step);
-        columns[3] = col("container_id");
-        columns[4] = col("is_container");
-        System.arraycopy(values, 0, columns, 5, values.length);
-        return samples.join(broadcast(series.drop("day")), JoinKeys.of("series")).select(columns);
+    private static Dataset<Row> perSample(Dataset<Row> samples, Dataset<Row> series, int step, Column measure,
+            Column value) {
+        return samples.join(broadcast(series.drop("day")), JoinKeys.of("series"))
+                .select(col("day"), col("node_index"), bucket(step), col("container_id"), measure.as("measure"),
+                        value.as("value"));
     }
 
     /** A container series' node (its label, else its pod's), container id and the given columns of it. */
     private static Dataset<Row> containerSeries(Dataset<Row> series, Dataset<Row> podNodes, Column... more) {
         List<Column> columns = new ArrayList<>(List.of(col("cluster"), col("day"), col("series"),
-                coalesce(col("node"), col("pod_node")).as("node"), containerId().as("container_id"),
-                lit(true).as("is_container")));
+                coalesce(col("node"), col("pod_node")).as("node"), containerId().as("container_id")));
         columns.addAll(List.of(more));
         return series.join(broadcast(podNodes), JoinKeys.of("cluster", "namespace", "pod"), "left")
                 .select(columns.toArray(Column[]::new));
     }
 
     /**
-     * The requests of container_resource, each series weighted for the column it fills: cpu and memory requests
-     * as they are, a MIG slice as its sevenths of a GPU, whole and time-sliced GPUs as counts. A GPU count is the
+     * The requests of container_resource, each series with the {@link Measure} it fills and the weight of its
+     * values there: cpu and memory requests as they are, a MIG slice as its sevenths of a GPU, whole and
+     * time-sliced GPUs as counts. A GPU count is the
      * request, else the limit: Kubernetes requires them equal for extended resources, and a limit alone implies
      * the request. Other limits carry nothing the allocation uses (a container with only a limit has an equal
      * request, which the API server sets), so their series are not joined and their samples go no further: on a
@@ -256,25 +250,24 @@ public final class ContainerAllocation {
         Column resource = col("resource");
         Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
         Column requests = col("kind").equalTo("requests");
+        // A series fills one measure; one that fills none (the request of another resource) still marks its
+        // container present in its intervals, as it always has.
         return containerSeries(resources.where(requests.or(resource.startsWith("nvidia_com_"))), podNodes,
-                when(requests.and(resource.equalTo("cpu")), lit(1.0)).as("cpu_request_weight"),
-                when(requests.and(resource.equalTo("memory")), lit(1.0)).as("ram_request_weight"),
-                when(resource.equalTo("nvidia_com_gpu"), lit(1.0)).as("gpu_whole_weight"),
+                when(requests.and(resource.equalTo("cpu")), Measure.CPU_REQUEST.code())
+                        .when(requests.and(resource.equalTo("memory")), Measure.RAM_REQUEST.code())
+                        .when(resource.equalTo("nvidia_com_gpu"), Measure.GPU_WHOLE.code())
+                        .when(migSlices.notEqual(""), Measure.GPU_MIG.code())
+                        .when(resource.equalTo("nvidia_com_gpu_shared"), Measure.GPU_SHARED.code())
+                        .as("measure"),
                 when(migSlices.notEqual(""), migSlices.cast("double").divide(NodeRates.MIG_SLICES_PER_GPU))
-                        .as("gpu_mig_weight"),
-                when(resource.equalTo("nvidia_com_gpu_shared"), lit(1.0)).as("gpu_shared_weight"));
+                        .otherwise(lit(1.0)).as("weight"));
     }
 
     /** kube_node_status_capacity's cpu series, one per node: a row per node and interval marks it present. */
     private static Dataset<Row> nodeSeries(SeriesSamples capacity) {
         return capacity.series().where(col("resource").equalTo("cpu"))
                 .select(col("cluster"), col("day"), col("series"), col("node"),
-                        lit(null).cast("long").as("container_id"), lit(false).as("is_container"));
-    }
-
-    /** A resource sample's value in the column its series fills (null elsewhere). */
-    private static Column weighted(String name) {
-        return col("value").multiply(col(name + "_weight")).as(name);
+                        lit(null).cast("long").as("container_id"));
     }
 
     /**
@@ -314,8 +307,22 @@ public final class ContainerAllocation {
         return floor(col("ts").cast("long").divide(step)).multiply(step).as("bucket");
     }
 
-    private static Column nullDouble(String name) {
-        return lit(null).cast("double").as(name);
-    }
+    /**
+     * What the value of a row of the allocation's union measures. Its code (the ordinal) is what the rows carry:
+     * never stored, only shuffled within one allocation, so reordering the constants changes nothing outside.
+     */
+    private enum Measure {
+        CPU_USAGE, RAM_USAGE, CPU_REQUEST, RAM_REQUEST, GPU_WHOLE, GPU_MIG, GPU_SHARED,
+        /** A node's capacity sample: the node was there in that interval. */
+        PRESENCE;
 
+        Column code() {
+            return lit(ordinal());
+        }
+
+        /** The row's value where it measures this, else null (which the aggregates skip). */
+        Column value() {
+            return when(col("measure").equalTo(ordinal()), col("value"));
+        }
+    }
 }
