@@ -90,11 +90,37 @@ public final class GpuSamples {
                         first(col("gpu_uuid")).as("gpu_uuid"), first(col("mig_instance")).as("mig_instance"),
                         first(col("namespace")).as("namespace"), first(col("pod")).as("pod"),
                         first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"));
-        Dataset<Row> seriesHolders = numbered.select(col("series"), col("holder"),
-                when(metric.equalTo(GR_ENGINE_ACTIVE), lit(100.0)).as("gr_weight"),
-                when(metric.equalTo(GPU_UTIL), lit(1.0)).as("dev_weight"),
-                when(metric.equalTo(FB_USED), lit(1.0)).as("fb_weight"));
-        Dataset<Row> samples = gpu.samples().join(broadcast(seriesHolders), JoinKeys.of("series"))
+        Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
+                .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
+        Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
+                .select("cluster", "node");
+        Dataset<Row> seriesHolders = numbered.join(broadcast(nodesWithPodLabels), JoinKeys.of("cluster", "node"))
+                .select(col("series"), col("holder"), col("node_has_pod_labels"),
+                        when(metric.equalTo(GR_ENGINE_ACTIVE), lit(100.0)).as("gr_weight"),
+                        when(metric.equalTo(GPU_UTIL), lit(1.0)).as("dev_weight"),
+                        when(metric.equalTo(FB_USED), lit(1.0)).as("fb_weight"));
+        // Asked first (a few thousand holders): where every exporter maps pods, as it does by default, the
+        // requests are never read, and the plan does not carry a second copy of the samples for them.
+        if (unlabelledNodes.isEmpty()) {
+            return perInstant(gpu.samples(), seriesHolders, holders, dayStart).withColumn("unresolved", lit(false));
+        }
+        // The series are split by their node before their samples are merged, so a labelled node's samples are
+        // merged once, on their side only; merged first and split after, every sample was merged for each side.
+        Column labelled = col("node_has_pod_labels");
+        Dataset<Row> mapped = perInstant(gpu.samples(), seriesHolders.where(labelled), holders, dayStart)
+                .withColumn("unresolved", lit(false));
+        Dataset<Row> unmapped = perInstant(gpu.samples(), seriesHolders.where(not(labelled)), holders, dayStart);
+        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart));
+    }
+
+    /**
+     * The samples of the given series merged per holder and instant, with the holder's columns: utilisation
+     * (the engine activity where published, else the device utilisation), frame-buffer use, bucket, hour and
+     * the GPU fraction a holder's MIG profile is.
+     */
+    private Dataset<Row> perInstant(Dataset<Row> samples, Dataset<Row> seriesHolders, Dataset<Row> holders,
+            long dayStart) {
+        return samples.join(broadcast(seriesHolders), JoinKeys.of("series"))
                 .groupBy(col("holder"), col("ts").cast("long").as("epoch"))
                 .agg(max(col("value").multiply(col("gr_weight"))).as("util_gr"),
                         max(col("value").multiply(col("dev_weight"))).as("util_dev"),
@@ -110,22 +136,6 @@ public final class GpuSamples {
                                 .divide(NodeRates.MIG_SLICES_PER_GPU))
                         .otherwise(lit(1.0)))
                 .withColumn("gpu_fraction", coalesce(col("gpu_fraction"), lit(1.0)));
-
-        Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
-                .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
-        Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
-                .select("cluster", "node");
-        // Asked first (a few thousand holders): where every exporter maps pods, as it does by default, the
-        // requests are never read, and the plan does not carry a second copy of the samples for them.
-        if (unlabelledNodes.isEmpty()) {
-            return samples.withColumn("unresolved", lit(false));
-        }
-        Dataset<Row> marked = samples.join(broadcast(nodesWithPodLabels), JoinKeys.of("cluster", "node"), "left");
-        Dataset<Row> mapped = marked.where(col("node_has_pod_labels"))
-                .withColumn("unresolved", lit(false))
-                .drop("node_has_pod_labels");
-        Dataset<Row> unmapped = marked.where(col("node_has_pod_labels").equalTo(false)).drop("node_has_pod_labels");
-        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart));
     }
 
     /**
