@@ -52,6 +52,9 @@ public final class Lake {
     /** Delta's table property for how many leading columns get per-file statistics; 0 keeps only row counts. */
     static final String STATISTICS_COLUMNS = "delta.dataSkippingNumIndexedCols";
 
+    /** See {@link #stage}: a quarter of a million rows of a few columns is a file of a few MB. */
+    private static final long STAGED_ROWS_PER_FILE = 250_000;
+
     private final SparkSession spark;
     private final String root;
     /** Tables without column statistics whose existing Delta metadata has been checked in this JVM. */
@@ -300,7 +303,10 @@ public final class Lake {
     public Dataset<Row> stage(String path, Dataset<Row> rows) {
         requireNonNull(path, "path is null");
         requireNonNull(rows, "rows is null");
-        rows.write().mode("overwrite").parquet(path);
+        // Files of at most STAGED_ROWS_PER_FILE rows, so the queries that read them back can share them out over
+        // the cores: a Parquet file of one row group is read by one task, and a write whose rows come from an
+        // uneven shuffle (one large partition) would leave every later read of them to one core.
+        rows.write().mode("overwrite").option("maxRecordsPerFile", STAGED_ROWS_PER_FILE).parquet(path);
         return spark.read().parquet(path);
     }
 
