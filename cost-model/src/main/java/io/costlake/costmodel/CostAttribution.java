@@ -75,7 +75,8 @@ public final class CostAttribution {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each pod's last kube_pod_info sample, a few thousand rows from a sample per pod and interval (12 million
         // at 10,000 pods): read four times (the nodes of three tables' series, the owners of the containers).
-        Dataset<Row> podInfo = latestBronze(BronzeTable.POD_INFO, clusters, day).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> podInfo = latestBronze(BronzeTable.POD_INFO, clusters, day)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, podInfo));
         String staging = lake.newStagingPath("attribute-" + day);
         try {

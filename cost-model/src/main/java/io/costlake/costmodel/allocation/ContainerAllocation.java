@@ -136,7 +136,8 @@ public final class ContainerAllocation {
         // count a node's intervals by those flags without grouping the rows by interval again. The capacity
         // totals are taken over the whole interval in the same window, so the rows are sorted once and windowed
         // once (a window per total and one for the flag sorted them twice and buffered them four times).
-        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket").orderBy(col("container_id").asc_nulls_first());
+        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket")
+                .orderBy(col("container_id").asc_nulls_first());
         WindowSpec wholeInterval = nodeInterval.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
         Dataset<Row> scaled = priced
                 .select(col("*"), containerTotal(col("cpu_want"), wholeInterval).as("cpu_total"),
@@ -240,11 +241,11 @@ public final class ContainerAllocation {
     /**
      * The requests of container_resource, each series with the {@link Measure} it fills and the weight of its
      * values there: cpu and memory requests as they are, a MIG slice as its sevenths of a GPU, whole and
-     * time-sliced GPUs as counts. A GPU count is the
-     * request, else the limit: Kubernetes requires them equal for extended resources, and a limit alone implies
-     * the request. Other limits carry nothing the allocation uses (a container with only a limit has an equal
-     * request, which the API server sets), so their series are not joined and their samples go no further: on a
-     * cluster that sets limits they are a third of the container samples.
+     * time-sliced GPUs as counts. A GPU count is the request, else the limit: Kubernetes requires them equal for
+     * extended resources, and a limit alone implies the request. Other limits carry nothing the allocation uses
+     * (a container with only a limit has an equal request, which the API server sets), so their series are not
+     * joined and their samples go no further: on a cluster that sets limits they are a third of the container
+     * samples.
      */
     private static Dataset<Row> resourceSeries(Dataset<Row> resources, Dataset<Row> podNodes) {
         Column resource = col("resource");
