@@ -80,8 +80,6 @@ public final class CostAttribution {
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, podInfo));
         String staging = lake.newStagingPath("attribute-" + day);
         try {
-            // Per container and sample, read by the container-hour and the node-day queries: staged as Parquet,
-            // never held in the heap (bounded memory).
             SeriesSamples cpuUsage = bySeries(BronzeTable.CONTAINER_CPU_USAGE, clusters, day);
             SeriesSamples memory = bySeries(BronzeTable.CONTAINER_MEMORY, clusters, day);
             SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
