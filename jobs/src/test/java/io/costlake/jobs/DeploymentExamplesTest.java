@@ -65,7 +65,7 @@ class DeploymentExamplesTest {
         String secret = manifests.get("Secret").path("metadata").path("name").asText();
         assertThat(dbUrl.path("name").asText()).isEqualTo(secret);
         assertThat(manifests.get("Secret").path("stringData").has(dbUrl.path("key").asText())).isTrue();
-        assertThat(env.get("JAVA_OPTS").path("value").asText()).contains("-Xmx4g");
+        assertThat(env.get("JAVA_OPTS").path("value").asText()).contains("-Xmx4g", "-XX:+UseParallelGC");
         assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("6Gi");
         // The flags Spark needs on JDK 17 are the ones this JVM got from Surefire's argLine (the root pom).
         List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
