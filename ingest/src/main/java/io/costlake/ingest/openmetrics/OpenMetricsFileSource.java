@@ -143,6 +143,8 @@ public final class OpenMetricsFileSource {
         private final java.util.HashMap<SeriesBytes, Cached<S>> series = new java.util.HashMap<>();
         /** The series of the previous line, and through its {@code next} the one that followed it last time. */
         private Cached<S> previous;
+        /** Where the series of the line {@link #predicted} last found ends. */
+        private int predictedEnd;
         private long lineNumber;
         private boolean counted;
 
@@ -182,10 +184,13 @@ public final class OpenMetricsFileSource {
             if (start < 0) {
                 return;
             }
-            int end = OpenMetricsLineParser.seriesEnd(bytes, start, length);
-            Cached<S> known = predicted(bytes, start, end);
+            Cached<S> known = predicted(bytes, start, length);
             SeriesBytes key = null;
-            if (known == null) {
+            int end;
+            if (known != null) {
+                end = predictedEnd;
+            } else {
+                end = OpenMetricsLineParser.seriesEnd(bytes, start, length);
                 key = SeriesBytes.view(bytes, start, end - start);
                 known = series.get(key);
             }
@@ -246,17 +251,22 @@ public final class OpenMetricsFileSource {
          * The cached series a line most likely has, checked byte for byte, or null: the one that followed the
          * previous line's series last time (a dump written scrape by scrape repeats its series in the same order),
          * else the previous line's own (a dump written series by series). Either spares the hash and the probe of
-         * a map of tens of thousands of series, whose cache misses were a sixth of the parse.
+         * a map of tens of thousands of series, whose cache misses were a sixth of the parse, and the scan for
+         * where the series ends (its quotes and escapes byte by byte), which the cached series' length tells.
          */
-        private Cached<S> predicted(byte[] bytes, int start, int end) {
+        private Cached<S> predicted(byte[] bytes, int start, int length) {
             if (previous == null) {
                 return null;
             }
             Cached<S> next = previous.next;
-            if (next != null && next.key.matches(bytes, start, end - start)) {
-                return next;
+            if (next != null) {
+                predictedEnd = next.key.endIfStarts(bytes, start, length);
+                if (predictedEnd >= 0) {
+                    return next;
+                }
             }
-            return previous.key.matches(bytes, start, end - start) ? previous : null;
+            predictedEnd = previous.key.endIfStarts(bytes, start, length);
+            return predictedEnd >= 0 ? previous : null;
         }
 
         /** Records that {@code current} followed the previous line's series. */
