@@ -197,14 +197,12 @@ public final class OpenMetricsFileSource {
             S resolved = known == null ? null : known.resolved;
             if (resolved != null) {
                 follow(known);
-                try {
-                    // Well-formed, the rest of the line is ASCII; anything else fails to parse and is read again.
-                    String rest = new String(bytes, end, length - end, StandardCharsets.ISO_8859_1);
-                    OpenMetricsLineParser.SampleValue sample = parser.parseValue(rest, 0);
+                // Null for anything but a plain value and timestamp: the whole line is read below, as text, which
+                // accepts what the format allows and names the column of what it does not.
+                OpenMetricsLineParser.SampleValue sample = OpenMetricsLineParser.plainValue(bytes, end, length);
+                if (sample != null) {
                     emitSample(resolved, sample, record::toString);
                     return;
-                } catch (MalformedLineException e) {
-                    // read the whole line below, for the error's column
                 }
             }
             String line = record.toString();

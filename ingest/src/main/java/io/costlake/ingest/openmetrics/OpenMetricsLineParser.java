@@ -1,8 +1,11 @@
 package io.costlake.ingest.openmetrics;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 
 /**
  * Parses one line of OpenMetrics or Prometheus text exposition format with a timestamp:
@@ -135,6 +138,57 @@ public final class OpenMetricsLineParser {
             throw new MalformedLineException("unexpected text after the timestamp at column " + (pos + 1));
         }
         return new SampleValue(value, timestampMillis);
+    }
+
+    /**
+     * The value and timestamp that follow a known series on a line's bytes, or null when they are not plain
+     * (a space, the value, spaces, the timestamp, then nothing but spaces or a {@code #} exemplar/comment): the
+     * reader's path for the samples of series it has met, with no String made per line. Null says nothing is
+     * wrong, only that the line is to be read as text by {@link #parseValue(String, int)}, which validates it
+     * and says what is. The numbers are the doubles {@link Double#parseDouble} gives, as the text path's are.
+     */
+    public static SampleValue plainValue(byte[] line, int seriesEnd, int length) {
+        if (seriesEnd >= length || line[seriesEnd] != ' ') {
+            return null;
+        }
+        int valueStart = skipSpaces(line, seriesEnd, length);
+        int valueEnd = tokenEnd(line, valueStart, length);
+        int tsStart = skipSpaces(line, valueEnd, length);
+        int tsEnd = tokenEnd(line, tsStart, length);
+        int rest = skipSpaces(line, tsEnd, length);
+        if (valueStart == valueEnd || tsStart == tsEnd || line[tsStart] == '#' || (rest < length && line[rest] != '#')) {
+            return null;
+        }
+        try {
+            double value = number(line, valueStart, valueEnd);
+            double raw = JavaDoubleParser.parseDouble(line, tsStart, tsEnd - tsStart);
+            return Double.isFinite(raw) ? new SampleValue(value, toMillis(raw)) : null;
+        } catch (NumberFormatException | MalformedLineException e) {
+            return null;
+        }
+    }
+
+    /** A value's token: a number is parsed from the bytes; NaN, Inf and other spellings ending in a letter as text. */
+    private static double number(byte[] line, int start, int end) throws MalformedLineException {
+        byte last = line[end - 1];
+        if ((last >= '0' && last <= '9') || last == '.') {
+            return JavaDoubleParser.parseDouble(line, start, end - start);
+        }
+        return parseValue(new String(line, start, end - start, StandardCharsets.ISO_8859_1));
+    }
+
+    private static int skipSpaces(byte[] line, int pos, int length) {
+        while (pos < length && line[pos] == ' ') {
+            pos++;
+        }
+        return pos;
+    }
+
+    private static int tokenEnd(byte[] line, int pos, int length) {
+        while (pos < length && line[pos] != ' ') {
+            pos++;
+        }
+        return pos;
     }
 
     /** A series as written on a line: metric name, labels, and the position after it. */
@@ -296,6 +350,11 @@ public final class OpenMetricsLineParser {
         if (!Double.isFinite(raw)) {
             throw new MalformedLineException("timestamp is not finite: '" + abbreviate(text) + "'");
         }
+        return toMillis(raw);
+    }
+
+    /** Seconds (fraction allowed), or milliseconds above {@link #MILLIS_THRESHOLD}, as epoch milliseconds. */
+    private static long toMillis(double raw) {
         return raw > MILLIS_THRESHOLD ? Math.round(raw) : Math.round(raw * 1000.0);
     }
 

@@ -3,6 +3,7 @@ package io.costlake.ingest.openmetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,39 @@ class OpenMetricsLineParserTest {
         assertThatThrownBy(() -> parser.parse("m 1 noon")).hasMessage("timestamp is not a number: 'noon'");
         assertThatThrownBy(() -> parser.parse("9m 1 1")).hasMessage("invalid metric name at column 1");
         assertThatThrownBy(() -> parser.parse("m{a=\"1\",a=\"2\"} 1 1")).hasMessage("duplicate label a");
+    }
+
+    @Test
+    void readsAPlainValueAndTimestampFromBytesAsTheTextParserDoes() throws Exception {
+        // Each line's value and timestamp after the series "m": the same doubles as Double.parseDouble's.
+        for (String line : new String[] {"m 1 1767312000", "m 0.1 1767312000123", "m 1.5e3 1767312000.5",
+                "m -0.000123456789012345678 1700000000", "m 123456789012345678901 1", "m 4.9e-324 1",
+                "m NaN 1", "m +Inf 1", "m -Inf 1", "m 1.5d 1", "m  3   4  ", "m 3 1 # {trace_id=\"abc\"} 1.0"}) {
+            OpenMetricsLineParser.SampleValue text = parser.parseValue(line, 1);
+
+            OpenMetricsLineParser.SampleValue plain = plainValue(line);
+
+            assertThat(plain).as(line).isNotNull();
+            assertThat(Double.doubleToRawLongBits(plain.value())).as(line)
+                    .isEqualTo(Double.doubleToRawLongBits(text.value()));
+            assertThat(plain.timestampMillis()).as(line).isEqualTo(text.timestampMillis());
+        }
+    }
+
+    @Test
+    void leavesEveryLineThatIsNotPlainToTheTextParser() {
+        // Null is no verdict: the reader then parses the line as text, which accepts it or says what is wrong.
+        for (String line : new String[] {"m 1", "m 1 ", "m x 1", "m 12abc 1", "m 1 noon", "m 1 NaN", "m 1 2 3",
+                "m 1 # 2", "m", "m1 2"}) {
+            assertThat(plainValue(line)).as(line).isNull();
+        }
+        assertThatThrownBy(() -> parser.parseValue("m 1 2 3", 1))
+                .hasMessage("unexpected text after the timestamp at column 7");
+    }
+
+    /** The fast path on a line's bytes, after its one-byte series. */
+    private static OpenMetricsLineParser.SampleValue plainValue(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return OpenMetricsLineParser.plainValue(bytes, 1, bytes.length);
     }
 }

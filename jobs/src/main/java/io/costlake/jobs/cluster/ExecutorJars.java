@@ -27,7 +27,8 @@ import io.costlake.jobs.config.ConfigurationException;
 
 /**
  * The jars a Spark executor needs beyond a Spark distribution: costlake's ingest and cost-model modules (their
- * lambdas and parsers run in tasks) and Delta Lake with its Unity Catalog client. They go to the executors through
+ * lambdas and parsers run in tasks), the number parser the OpenMetrics reader uses, and Delta Lake with its Unity
+ * Catalog client. They go to the executors through
  * {@code spark.jars}: the driver serves them and every executor adds them to its class loader.
  *
  * <p>A Spring Boot jar keeps its libraries as nested jars ({@code BOOT-INF/lib/*.jar}), which an executor's class
@@ -37,7 +38,8 @@ import io.costlake.jobs.config.ConfigurationException;
 public final class ExecutorJars {
     /** File names of the jars to ship. */
     static final Predicate<String> SHIPPED = Pattern.compile(
-            "(costlake-ingest|costlake-cost-model|delta-.+|unitycatalog-.+)-\\d.*\\.jar").asMatchPredicate();
+            "(costlake-ingest|costlake-cost-model|fastdoubleparser|delta-.+|unitycatalog-.+)-\\d.*\\.jar")
+            .asMatchPredicate();
     private static final String BOOT_LIB = "BOOT-INF/lib/";
 
     private ExecutorJars() {}

@@ -93,6 +93,7 @@ class SparkClusterRunIT {
             assertThat(executors).contains("Spark Executor Command").contains("--add-opens=java.base/sun.nio.ch")
                     .containsPattern("Fetching spark://127\\.0\\.0\\.1:\\d+/jars/costlake-ingest-[^ ]+\\.jar")
                     .containsPattern("Fetching spark://127\\.0\\.0\\.1:\\d+/jars/costlake-cost-model-[^ ]+\\.jar")
+                    .containsPattern("Fetching spark://127\\.0\\.0\\.1:\\d+/jars/fastdoubleparser-[^ ]+\\.jar")
                     .containsPattern("Fetching spark://127\\.0\\.0\\.1:\\d+/jars/delta-spark_2\\.13-[^ ]+\\.jar")
                     .contains("Finished task");
         }

@@ -63,12 +63,12 @@ class SparkDeploymentTest {
     void executorJarsAreCostlakesSparkModulesAndDeltaLake() {
         String classPath = String.join(File.pathSeparator, jar("costlake-ingest-0.1.0-SNAPSHOT.jar"),
                 jar("costlake-cost-model-0.1.0-SNAPSHOT.jar"), jar("costlake-db-0.1.0-SNAPSHOT.jar"),
-                jar("delta-storage-4.2.0.jar"), jar("unitycatalog-client-0.4.1.jar"), jar("spark-core_2.13-4.1.1.jar"),
-                dir.resolve("classes").toString());
+                jar("fastdoubleparser-2.0.1.jar"), jar("delta-storage-4.2.0.jar"), jar("unitycatalog-client-0.4.1.jar"),
+                jar("spark-core_2.13-4.1.1.jar"), dir.resolve("classes").toString());
 
         assertThat(ExecutorJars.fromClassPath(classPath)).extracting(path -> path.getFileName().toString())
                 .containsExactly("costlake-ingest-0.1.0-SNAPSHOT.jar", "costlake-cost-model-0.1.0-SNAPSHOT.jar",
-                        "delta-storage-4.2.0.jar", "unitycatalog-client-0.4.1.jar");
+                        "fastdoubleparser-2.0.1.jar", "delta-storage-4.2.0.jar", "unitycatalog-client-0.4.1.jar");
     }
 
     @Test
