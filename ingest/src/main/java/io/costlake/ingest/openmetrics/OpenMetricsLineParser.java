@@ -156,7 +156,8 @@ public final class OpenMetricsLineParser {
         int tsStart = skipSpaces(line, valueEnd, length);
         int tsEnd = tokenEnd(line, tsStart, length);
         int rest = skipSpaces(line, tsEnd, length);
-        if (valueStart == valueEnd || tsStart == tsEnd || line[tsStart] == '#' || (rest < length && line[rest] != '#')) {
+        if (valueStart == valueEnd || tsStart == tsEnd || line[tsStart] == '#'
+                || (rest < length && line[rest] != '#')) {
             return null;
         }
         try {
