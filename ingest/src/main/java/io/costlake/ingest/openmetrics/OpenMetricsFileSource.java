@@ -143,8 +143,6 @@ public final class OpenMetricsFileSource {
         private final java.util.HashMap<SeriesBytes, Cached<S>> series = new java.util.HashMap<>();
         /** The series of the previous line, and through its {@code next} the one that followed it last time. */
         private Cached<S> previous;
-        /** Where the series of the line {@link #predicted} last found ends. */
-        private int predictedEnd;
         private long lineNumber;
         private boolean counted;
 
@@ -188,7 +186,7 @@ public final class OpenMetricsFileSource {
             SeriesBytes key = null;
             int end;
             if (known != null) {
-                end = predictedEnd;
+                end = start + known.key.length();
             } else {
                 end = OpenMetricsLineParser.seriesEnd(bytes, start, length);
                 key = SeriesBytes.view(bytes, start, end - start);
@@ -257,14 +255,10 @@ public final class OpenMetricsFileSource {
                 return null;
             }
             Cached<S> next = previous.next;
-            if (next != null) {
-                predictedEnd = next.key.endIfStarts(bytes, start, length);
-                if (predictedEnd >= 0) {
-                    return next;
-                }
+            if (next != null && next.key.startsLine(bytes, start, length)) {
+                return next;
             }
-            predictedEnd = previous.key.endIfStarts(bytes, start, length);
-            return predictedEnd >= 0 ? previous : null;
+            return previous.key.startsLine(bytes, start, length) ? previous : null;
         }
 
         /** Records that {@code current} followed the previous line's series. */

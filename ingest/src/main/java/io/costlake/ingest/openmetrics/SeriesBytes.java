@@ -48,17 +48,20 @@ final class SeriesBytes {
     }
 
     /**
-     * Where the series these bytes are ends when a line of {@code length} bytes starts with them at {@code start},
-     * or -1 when it does not: {@link OpenMetricsLineParser#seriesEnd} would find that end, since a series with
-     * labels ends at a '}' its own bytes place, and one without ends where a space or the line's end follows its
-     * name. Spares a known series' line that scan.
+     * Whether a line of {@code length} bytes has this series at {@code start}, ending where
+     * {@link OpenMetricsLineParser#seriesEnd} would end it ({@code start + length()}): a series with labels ends at
+     * a '}' its own bytes place, and one without ends only where a space or the line's end follows its name.
+     * Spares a known series' line that scan.
      */
-    int endIfStarts(byte[] line, int start, int length) {
+    boolean startsLine(byte[] line, int start, int length) {
         int end = start + this.length;
-        if (end > length || !Arrays.equals(bytes, offset, offset + this.length, line, start, end)) {
-            return -1;
-        }
-        return labelled || end == length || line[end] == ' ' ? end : -1;
+        return end <= length && Arrays.equals(bytes, offset, offset + this.length, line, start, end)
+                && (labelled || end == length || line[end] == ' ');
+    }
+
+    /** The number of bytes of the series. */
+    int length() {
+        return length;
     }
 
     @Override

@@ -35,16 +35,16 @@ class SeriesBytesTest {
         assertEndsAsTheScanDoes(series, "up 0 3", 2);
         assertEndsAsTheScanDoes(series, "up", 2);
         // Same first bytes, other series: the scan reads on, so the cached one must not match.
-        assertThat(series.endIfStarts(bytes("up{job=\"a\"} 1"), 0, 13)).isEqualTo(-1);
-        assertThat(series.endIfStarts(bytes("upper 1"), 0, 7)).isEqualTo(-1);
+        assertThat(series.startsLine(bytes("up{job=\"a\"} 1"), 0, 13)).isFalse();
+        assertThat(series.startsLine(bytes("upper 1"), 0, 7)).isFalse();
     }
 
     @Test
     void aLineThatDoesNotStartWithTheSeriesIsNotItsSample() {
         SeriesBytes series = seriesOf("m{pod=\"a\"} 1");
 
-        assertThat(series.endIfStarts(bytes("m{pod=\"b\"} 1"), 0, 12)).isEqualTo(-1);
-        assertThat(series.endIfStarts(bytes("m{pod="), 0, 6)).isEqualTo(-1);
+        assertThat(series.startsLine(bytes("m{pod=\"b\"} 1"), 0, 12)).isFalse();
+        assertThat(series.startsLine(bytes("m{pod="), 0, 6)).isFalse();
         // The series found after leading spaces, as sampleStart skips them.
         assertEndsAsTheScanDoes(series, "  m{pod=\"a\"} 1", 12, 2);
     }
@@ -55,7 +55,8 @@ class SeriesBytesTest {
 
     private static void assertEndsAsTheScanDoes(SeriesBytes series, String line, int end, int start) {
         byte[] bytes = bytes(line);
-        assertThat(series.endIfStarts(bytes, start, bytes.length)).isEqualTo(end)
+        assertThat(series.startsLine(bytes, start, bytes.length)).isTrue();
+        assertThat(start + series.length()).isEqualTo(end)
                 .isEqualTo(OpenMetricsLineParser.seriesEnd(bytes, start, bytes.length));
     }
 
