@@ -57,20 +57,36 @@ public final class GpuSamples {
     }
 
     /**
-     * Columns: gpu (a dense number of the GPU key within the day: the idle runs' windows and groups are keyed
-     * on it, not on four strings whose sort prefix is the constant cluster name), cluster, node, gpu_uuid,
-     * mig_instance, mig_profile, model, epoch (seconds), bucket (scrape
-     * interval index within the day), hour (0–23), namespace, pod (null when no pod holds the GPU),
-     * unresolved, util (0–100, may be null), fb_used_mib, gpu_fraction (1, or a MIG slice's sevenths).
+     * A day's GPU samples bound to their holders, and the GPUs they name.
+     *
+     * @param samples one row per GPU (or MIG instance), scrape instant and holding pod. Columns: gpu (a dense
+     *         number of the GPU key within the day, {@link #gpus}' key), epoch (seconds), bucket (scrape interval
+     *         index within the day), hour (0–23), namespace, pod (null when no pod holds the GPU), unresolved,
+     *         util (0–100, may be null), fb_used_mib, gpu_fraction (1, or a MIG slice's sevenths)
+     * @param gpus one row per gpu: cluster, node, gpu_uuid, mig_instance ('' for a whole GPU), model and
+     *         mig_profile (may be null). A few thousand rows; the samples carry the number instead of these six
+     *         strings, which writing, shuffling and grouping millions of sample rows spent most of their time on.
+     */
+    public record Bound(Dataset<Row> samples, Dataset<Row> gpus) {
+        public Bound {
+            requireNonNull(samples, "samples is null");
+            requireNonNull(gpus, "gpus is null");
+        }
+    }
+
+    /**
+     * Binds the day's GPU samples to their holders ({@link Bound}).
      *
      * <p>A holder (a GPU or MIG instance and the pod the exporter names, if any) is found once per series: the
      * samples meet their holder by the series id and are merged per holder and instant on one integer, and the
-     * holder's strings are joined back to the merged rows, a third as many as the samples.
+     * holder's pod is joined back to the merged rows, a third as many as the samples. The GPUs are numbered
+     * densely, not hashed, so two can never share a number; the idle runs' windows and groups key on it, not on
+     * four strings whose sort prefix is the constant cluster name.
      *
      * @param gpu bronze gpu samples and series of the day
      * @param resources bronze container_resource samples and series of the day
      */
-    public Dataset<Row> bind(SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
+    public Bound bind(SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         Column metric = col("metric");
         Dataset<Row> series = gpu.series()
@@ -90,6 +106,10 @@ public final class GpuSamples {
                         first(col("gpu_uuid")).as("gpu_uuid"), first(col("mig_instance")).as("mig_instance"),
                         first(col("namespace")).as("namespace"), first(col("pod")).as("pod"),
                         first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"));
+        Dataset<Row> gpus = holders.groupBy(col("gpu"))
+                .agg(first(col("cluster")).as("cluster"), first(col("node")).as("node"),
+                        first(col("gpu_uuid")).as("gpu_uuid"), first(col("mig_instance")).as("mig_instance"),
+                        first(col("model"), true).as("model"), first(col("mig_profile"), true).as("mig_profile"));
         Dataset<Row> nodesWithPodLabels = holders.groupBy("cluster", "node")
                 .agg(max(col("pod").isNotNull()).as("node_has_pod_labels"));
         Dataset<Row> unlabelledNodes = nodesWithPodLabels.where(not(col("node_has_pod_labels")))
@@ -102,7 +122,8 @@ public final class GpuSamples {
         // Asked first (a few thousand holders): where every exporter maps pods, as it does by default, the
         // requests are never read, and the plan does not carry a second copy of the samples for them.
         if (unlabelledNodes.isEmpty()) {
-            return perInstant(gpu.samples(), seriesHolders, holders, dayStart).withColumn("unresolved", lit(false));
+            return new Bound(narrow(perInstant(gpu.samples(), seriesHolders, holders, dayStart)
+                    .withColumn("unresolved", lit(false))), gpus);
         }
         // The series are split by their node before their samples are merged, so a labelled node's samples are
         // merged once, on their side only; merged first and split after, every sample was merged for each side.
@@ -110,7 +131,14 @@ public final class GpuSamples {
         Dataset<Row> mapped = perInstant(gpu.samples(), seriesHolders.where(labelled), holders, dayStart)
                 .withColumn("unresolved", lit(false));
         Dataset<Row> unmapped = perInstant(gpu.samples(), seriesHolders.where(not(labelled)), holders, dayStart);
-        return mapped.unionByName(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart));
+        return new Bound(narrow(mapped).unionByName(
+                narrow(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart))), gpus);
+    }
+
+    /** The columns of {@link Bound#samples}: the GPU by its number, the pod by name. */
+    private static Dataset<Row> narrow(Dataset<Row> samples) {
+        return samples.select("gpu", "epoch", "bucket", "hour", "namespace", "pod", "unresolved", "util",
+                "fb_used_mib", "gpu_fraction");
     }
 
     /**

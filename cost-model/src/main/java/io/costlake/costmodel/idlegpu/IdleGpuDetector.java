@@ -79,11 +79,15 @@ public final class IdleGpuDetector {
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = lake.newStagingPath("idle-gpus-" + day);
         try {
+            GpuSamples.Bound bound = new GpuSamples(config).bind(gpu, resources, day);
             // Per GPU and sample, read by several queries: staged as Parquet, never held in the heap.
-            Dataset<Row> samples = lake.stage(staging + "/samples", new GpuSamples(config).bind(gpu, resources, day));
+            Dataset<Row> samples = lake.stage(staging + "/samples", bound.samples());
+            // The day's GPUs, a few thousand rows joined to the runs and the unallocated hours.
+            Dataset<Row> gpus = bound.gpus().persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(gpus);
             Dataset<Row> rates = nodeRates(clusters, day);
             IdleRuns idleRuns = new IdleRuns(config);
-            Dataset<Row> runs = idleRuns.runs(idleRuns.idleHours(samples, day))
+            Dataset<Row> runs = idleRuns.runs(idleRuns.idleHours(samples, day), gpus)
                     .join(broadcast(rates), JoinKeys.of("cluster", "node"), "left")
                     .withColumn("gpu_model", coalesce(col("model"), col("node_gpu_model")))
                     .withColumn("wasted_cost", col("hours").multiply(col("gpu_fraction"))
@@ -109,9 +113,12 @@ public final class IdleGpuDetector {
             lake.replace(IdleGpuTable.EPISODE, clusters, day, episodes);
 
             double sampleHours = config.stepSeconds() / 3600.0;
+            // Per GPU number first, then per GPU uuid: a GPU's MIG instances each have a number.
             Dataset<Row> unallocated = samples.where(col("pod").isNull().and(col("unresolved").equalTo(false)))
+                    .groupBy("gpu").agg(sum("gpu_fraction").as("fractions"))
+                    .join(broadcast(gpus), JoinKeys.of("gpu"))
                     .groupBy("cluster", "node", "gpu_uuid")
-                    .agg(sum("gpu_fraction").multiply(sampleHours).as("unallocated_hours"),
+                    .agg(sum("fractions").multiply(sampleHours).as("unallocated_hours"),
                             first(col("model"), true).as("model"))
                     .join(broadcast(rates), JoinKeys.of("cluster", "node"), "left")
                     .select(col("cluster"), lit(java.sql.Date.valueOf(day)).as("day"), col("node"), col("gpu_uuid"),

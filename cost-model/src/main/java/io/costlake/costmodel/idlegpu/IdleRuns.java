@@ -2,12 +2,12 @@ package io.costlake.costmodel.idlegpu;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
@@ -47,10 +47,7 @@ final class IdleRuns {
         this.config = requireNonNull(config, "config is null");
     }
 
-    /**
-     * Hours (0–23) in which one pod held the GPU the whole hour. Columns: gpu (its number), GPU key, namespace,
-     * pod, hour.
-     */
+    /** Hours (0–23) in which one pod held the GPU the whole hour. Columns: gpu (its number), namespace, pod, hour. */
     Dataset<Row> heldHours(Dataset<Row> samples, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         double step = config.stepSeconds();
@@ -59,13 +56,13 @@ final class IdleRuns {
         Column newTenure = lag(col("epoch"), 1).over(byGpu).isNull()
                 .or(not(col("pod_key").eqNullSafe(lag(col("pod_key"), 1).over(byGpu))))
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
-        Dataset<Row> tenures = samples.select(col("gpu"), col("cluster"), col("node"), col("gpu_uuid"),
-                        col("mig_instance"), col("epoch"), col("namespace"), col("pod"), podKey.as("pod_key"))
+        Dataset<Row> tenures = samples.select(col("gpu"), col("epoch"), col("namespace"), col("pod"),
+                        podKey.as("pod_key"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
                 .where(col("pod").isNotNull())
-                .groupBy("gpu", "cluster", "node", "gpu_uuid", "mig_instance", "tenure", "namespace", "pod")
+                .groupBy("gpu", "tenure", "namespace", "pod")
                 .agg(min("epoch").minus(dayStart).as("first_s"), max("epoch").minus(dayStart).as("last_s"));
         // A tenure [first, last + step) holds hour h when it starts at most 1.5 steps after h and ends at
         // most 1.5 steps before h + 1: the scrape phase is arbitrary, and one lost scrape at the edge of the
@@ -77,20 +74,15 @@ final class IdleRuns {
                 .withColumn("first_hour", firstHour.cast("int"))
                 .withColumn("last_hour", lastHour.cast("int"))
                 .where(col("first_hour").leq(col("last_hour")))
-                .select(col("gpu"), col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"),
-                        col("namespace"), col("pod"), explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
+                .select(col("gpu"), col("namespace"), col("pod"),
+                        explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
     }
 
-    /**
-     * Per GPU (its number) and hour: mean, max and count of utilisation, peak memory, model, MIG profile and
-     * fraction.
-     */
+    /** Per GPU (its number) and hour: mean, max and count of utilisation, peak memory and the GPU's fraction. */
     Dataset<Row> hourStats(Dataset<Row> samples) {
         return samples.groupBy("gpu", "hour")
                 .agg(avg("util").as("util_mean"), max("util").as("util_max"), count(col("util")).as("util_samples"),
-                        max("fb_used_mib").as("fb_max"), first(col("model"), true).as("model"),
-                        first(col("mig_profile"), true).as("mig_profile"),
-                        max("gpu_fraction").as("gpu_fraction"));
+                        max("fb_used_mib").as("fb_max"), max("gpu_fraction").as("gpu_fraction"));
     }
 
     /** Held hours whose mean utilisation (from enough samples) is below the threshold. */
@@ -102,19 +94,22 @@ final class IdleRuns {
     }
 
     /**
-     * Runs of consecutive idle hours of the same GPU and pod within the day. Columns: GPU key, namespace,
-     * pod, start_hour, end_hour (exclusive), hours, mean_util (mean of the hourly means), max_util,
-     * mem_used_mib (peak), model, mig_profile, gpu_fraction.
+     * Runs of consecutive idle hours of the same GPU and pod within the day. Columns: GPU key (cluster, node,
+     * gpu_uuid, mig_instance), namespace, pod, start_hour, end_hour (exclusive), hours, mean_util (mean of the
+     * hourly means), max_util, mem_used_mib (peak), model, mig_profile, gpu_fraction.
+     *
+     * @param gpus the GPUs by number ({@link GpuSamples.Bound#gpus}): their names are joined to the runs, a few
+     *         thousand rows, not carried through the windows over every sample
      */
-    Dataset<Row> runs(Dataset<Row> idleHours) {
+    Dataset<Row> runs(Dataset<Row> idleHours, Dataset<Row> gpus) {
         WindowSpec byGpuPod = Window.partitionBy(col("gpu"), col("namespace"), col("pod")).orderBy(col("hour"));
         return idleHours
                 .withColumn("island", col("hour").minus(row_number().over(byGpuPod)))
-                .groupBy("gpu", "cluster", "node", "gpu_uuid", "mig_instance", "namespace", "pod", "island")
+                .groupBy("gpu", "namespace", "pod", "island")
                 .agg(min("hour").as("start_hour"), max("hour").plus(1).as("end_hour"), count(lit(1)).as("hours"),
                         avg("util_mean").as("mean_util"), max("util_max").as("max_util"),
-                        max("fb_max").as("mem_used_mib"), first(col("model"), true).as("model"),
-                        first(col("mig_profile"), true).as("mig_profile"), max("gpu_fraction").as("gpu_fraction"))
+                        max("fb_max").as("mem_used_mib"), max("gpu_fraction").as("gpu_fraction"))
+                .join(broadcast(gpus), JoinKeys.of("gpu"))
                 .drop("gpu", "island");
     }
 }

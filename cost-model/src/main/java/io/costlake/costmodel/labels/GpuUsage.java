@@ -2,6 +2,7 @@ package io.costlake.costmodel.labels;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 import io.costlake.costmodel.CostModelConfig;
+import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.idlegpu.GpuSamples;
 import io.costlake.costmodel.idlegpu.IdleGpuConfig;
 import io.costlake.ingest.bronze.SeriesSamples;
@@ -39,13 +41,14 @@ final class GpuUsage {
      */
     Dataset<Row> perPod(SeriesSamples gpu, SeriesSamples resources, LocalDate day) {
         IdleGpuConfig binding = IdleGpuConfig.defaults().withStepSeconds(config.stepSeconds());
-        Dataset<Row> held = new GpuSamples(binding).bind(gpu, resources, day)
+        GpuSamples.Bound bound = new GpuSamples(binding).bind(gpu, resources, day);
+        Dataset<Row> held = bound.samples()
                 .where(col("pod").isNotNull().and(col("unresolved").equalTo(false)).and(col("util").isNotNull()))
-                .groupBy("cluster", "gpu_uuid", "mig_instance", "bucket", "namespace", "pod")
+                .groupBy("gpu", "bucket", "namespace", "pod")
                 .agg(avg(col("util").multiply(col("gpu_fraction"))).divide(100).as("gpus_used"));
         return held
-                .withColumn("holders", count(lit(1)).over(
-                        Window.partitionBy("cluster", "gpu_uuid", "mig_instance", "bucket")))
+                .withColumn("holders", count(lit(1)).over(Window.partitionBy("gpu", "bucket")))
+                .join(broadcast(bound.gpus().select("gpu", "cluster")), JoinKeys.of("gpu"))
                 .groupBy("cluster", "namespace", "pod")
                 .agg(sum(col("gpus_used").divide(col("holders"))).multiply(config.sampleHours())
                         .as("gpu_usage_hours"));
