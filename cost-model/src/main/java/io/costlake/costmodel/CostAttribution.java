@@ -96,18 +96,21 @@ public final class CostAttribution {
             Dataset<Row> containerHour = containerHours(hourly, allocations.nodes(), containers, podInfo)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(containerHour);
-            Dataset<Row> nodeDay = nodeDays(hourly, allocations.nodes(), rates, hours)
+            // The daily tables have a row per node, volume or namespace: one partition each, so that their writes
+            // run one task and add one file a day, not one per shuffle partition they were aggregated in (16 files
+            // of a few dozen rows each, written and later read by a task each).
+            Dataset<Row> nodeDay = nodeDays(hourly, allocations.nodes(), rates, hours).coalesce(1)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(nodeDay);
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
                             bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
                             bronze(BronzeTable.PVC_INFO, clusters, day),
                             bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
             Dataset<Row> pools = costPools(latestBronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
             Dataset<Row> namespaceDay = new NamespaceCosts(config).namespaceDays(containerHour, nodeDay, volumes, pools)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(namespaceDay);
             lake.replaceAll(clusters, day, List.of(
                     new Lake.Replacement(GoldTable.CONTAINER_HOUR, containerHour),

@@ -126,7 +126,8 @@ public final class IdleGpuDetector {
                             col("unallocated_hours"),
                             col("unallocated_hours").multiply(coalesce(col("gpu_rate"), lit(0.0)))
                                     .as("unallocated_cost"))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    // A row per GPU: one file a day, not one per shuffle partition.
+                    .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(unallocated);
             lake.replace(IdleGpuTable.UNALLOCATED, clusters, day, unallocated);
 
