@@ -140,9 +140,7 @@ public final class OpenMetricsFileSource {
         private final SampleRows<S> rows;
         private final SampleSink<S> samples;
         private final OpenMetricsLineParser parser = new OpenMetricsLineParser();
-        private final java.util.HashMap<SeriesBytes, Cached<S>> series = new java.util.HashMap<>();
-        /** The series of the previous line, and through its {@code next} the one that followed it last time. */
-        private Cached<S> previous;
+        private final SeriesCache<S> series = new SeriesCache<>();
         private long lineNumber;
         private boolean counted;
 
@@ -182,19 +180,17 @@ public final class OpenMetricsFileSource {
             if (start < 0) {
                 return;
             }
-            Cached<S> known = predicted(bytes, start, length);
-            SeriesBytes key = null;
+            int known = series.predicted(bytes, start, length);
             int end;
-            if (known != null) {
-                end = start + known.key.length();
+            if (known >= 0) {
+                end = start + series.length(known);
             } else {
                 end = OpenMetricsLineParser.seriesEnd(bytes, start, length);
-                key = SeriesBytes.view(bytes, start, end - start);
-                known = series.get(key);
+                known = series.find(bytes, start, end);
             }
-            S resolved = known == null ? null : known.resolved;
+            S resolved = known < 0 ? null : series.resolved(known);
             if (resolved != null) {
-                follow(known);
+                series.follow(known);
                 // Null for anything but a plain value and timestamp: the whole line is read below, as text, which
                 // accepts what the format allows and names the column of what it does not.
                 OpenMetricsLineParser.SampleValue sample = OpenMetricsLineParser.plainValue(bytes, end, length);
@@ -217,12 +213,8 @@ public final class OpenMetricsFileSource {
                     resolved = rows.series(line.substring(start, seriesEnd), parsed.metric(), parsed.labels());
                     if (series.size() >= MAX_CACHED_SERIES) {
                         series.clear();
-                        previous = null;
                     }
-                    SeriesBytes stored = key.copy();
-                    Cached<S> cached = new Cached<>(stored, resolved);
-                    series.put(stored, cached);
-                    follow(cached);
+                    series.follow(series.add(bytes, start, end, resolved));
                     InternalRow seriesRow = rows.seriesRow(resolved);
                     if (seriesRow != null) {
                         emit(seriesRow);
@@ -241,44 +233,6 @@ public final class OpenMetricsFileSource {
             if (row != null) {
                 emit(row);
             }
-        }
-
-        /**
-         * The cached series a line most likely has, checked byte for byte, or null: the one that followed the
-         * previous line's series last time (a dump written scrape by scrape repeats its series in the same order),
-         * else the previous line's own (a dump written series by series). Either spares the hash and the probe of
-         * a map of tens of thousands of series, whose cache misses were a sixth of the parse, and the scan for
-         * where the series ends (its quotes and escapes byte by byte), which the cached series' length tells.
-         */
-        private Cached<S> predicted(byte[] bytes, int start, int length) {
-            if (previous == null) {
-                return null;
-            }
-            Cached<S> next = previous.next;
-            if (next != null && next.key.startsLine(bytes, start, length)) {
-                return next;
-            }
-            return previous.key.startsLine(bytes, start, length) ? previous : null;
-        }
-
-        /** Records that {@code current} followed the previous line's series. */
-        private void follow(Cached<S> current) {
-            if (previous != null) {
-                previous.next = current;
-            }
-            previous = current;
-        }
-    }
-
-    /** A split's resolved series under its bytes, and the series that followed it the last time it was read. */
-    private static final class Cached<S> {
-        private final SeriesBytes key;
-        private final S resolved;
-        private Cached<S> next;
-
-        Cached(SeriesBytes key, S resolved) {
-            this.key = key;
-            this.resolved = resolved;
         }
     }
 

@@ -33,7 +33,10 @@ final class SeriesBytes {
         this.labelled = brace;
     }
 
-    /** A key over part of a line's buffer, to look up with only: the reader reuses the buffer for the next line. */
+    /**
+     * A key over part of a buffer. Over a line's buffer it is for lookups only, as the reader reuses the buffer for
+     * the next line; a stored key views bytes nobody overwrites ({@link SeriesCache}'s chunks).
+     */
     static SeriesBytes view(byte[] line, int offset, int length) {
         if (offset < 0 || length < 0 || offset + length > line.length) {
             throw new IllegalArgumentException("series bytes [" + offset + ", " + (offset + length)
@@ -42,26 +45,9 @@ final class SeriesBytes {
         return new SeriesBytes(line, offset, length);
     }
 
-    /** A key with bytes of its own, to store. */
-    SeriesBytes copy() {
-        return new SeriesBytes(Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
-    }
-
-    /**
-     * Whether a line of {@code length} bytes has this series at {@code start}, ending where
-     * {@link OpenMetricsLineParser#seriesEnd} would end it ({@code start + length()}): a series with labels ends at
-     * a '}' its own bytes place, and one without ends only where a space or the line's end follows its name.
-     * Spares a known series' line that scan.
-     */
-    boolean startsLine(byte[] line, int start, int length) {
-        int end = start + this.length;
-        return end <= length && Arrays.equals(bytes, offset, offset + this.length, line, start, end)
-                && (labelled || end == length || line[end] == ' ');
-    }
-
-    /** The number of bytes of the series. */
-    int length() {
-        return length;
+    /** Whether the series has a '{': then its end does not depend on what follows it on a line. */
+    boolean labelled() {
+        return labelled;
     }
 
     @Override
