@@ -131,8 +131,8 @@ public final class GpuSamples {
         Dataset<Row> mapped = perInstant(gpu.samples(), seriesHolders.where(labelled), holders, dayStart)
                 .withColumn("unresolved", lit(false));
         Dataset<Row> unmapped = perInstant(gpu.samples(), seriesHolders.where(not(labelled)), holders, dayStart);
-        return new Bound(narrow(mapped).unionByName(
-                narrow(fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart))), gpus);
+        return new Bound(narrow(mapped.unionByName(
+                fromRequests(unmapped, gpuRequests(resources, unlabelledNodes), dayStart))), gpus);
     }
 
     /** The columns of {@link Bound#samples}: the GPU by its number, the pod by name. */

@@ -18,19 +18,12 @@ final class SeriesBytes {
     private final int offset;
     private final int length;
     private final int hash;
-    /** Whether the series has a '{': then its end does not depend on what follows it on a line. */
-    private final boolean labelled;
 
     private SeriesBytes(byte[] bytes, int offset, int length) {
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
         this.hash = Murmur3_x86_32.hashUnsafeBytes2(bytes, Platform.BYTE_ARRAY_OFFSET + offset, length, SEED);
-        boolean brace = false;
-        for (int i = offset; i < offset + length && !brace; i++) {
-            brace = bytes[i] == '{';
-        }
-        this.labelled = brace;
     }
 
     /**
@@ -43,11 +36,6 @@ final class SeriesBytes {
                     + ") outside a line buffer of " + line.length);
         }
         return new SeriesBytes(line, offset, length);
-    }
-
-    /** Whether the series has a '{': then its end does not depend on what follows it on a line. */
-    boolean labelled() {
-        return labelled;
     }
 
     @Override

@@ -89,7 +89,7 @@ final class SeriesCache<S> {
         chunkOf[id] = target;
         offset[id] = at;
         length[id] = bytes;
-        labelled[id] = key.labelled();
+        labelled[id] = hasLabels(target, at, bytes);
         next[id] = NONE;
         ids.put(key, id);
         return id;
@@ -132,6 +132,16 @@ final class SeriesCache<S> {
         int end = start + length[id];
         return end <= lineLength && Arrays.equals(chunkOf[id], offset[id], offset[id] + length[id], line, start, end)
                 && (labelled[id] || end == lineLength || line[end] == ' ');
+    }
+
+    /** Whether a series has a '{': then its end does not depend on what follows it on a line. */
+    private static boolean hasLabels(byte[] series, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (series[i] == '{') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void grow() {
