@@ -96,18 +96,20 @@ public final class ContainerAllocation {
         Dataset<Row> nodes = nodeIndex(cpuSeries, memorySeries, resourceSeries, nodeSeries);
         checkSeriesIds(cpuSeries, memorySeries, resourceSeries, nodeSeries);
 
+        // Usage varies from sample to sample and is shuffled a row per sample; requests and a node's presence
+        // hold a value for hours, so they are shuffled as blocks of intervals and expanded after the shuffle.
         Dataset<Row> combined = perSample(cpuRates(cpuUsage.samples()), indexed(cpuSeries, nodes), step,
                         Measure.CPU_USAGE.code(), col("cpu_rate"))
                 .unionByName(perSample(memory.samples(), indexed(memorySeries, nodes), step,
                         Measure.RAM_USAGE.code(), col("value")))
-                .unionByName(perSample(resources.samples(), indexed(resourceSeries, nodes), step,
-                        col("measure"), col("value").multiply(col("weight"))))
-                .unionByName(perSample(capacity.samples(), indexed(nodeSeries, nodes), step,
-                        Measure.PRESENCE.code(), lit(null).cast("double")))
+                .unionByName(IntervalBlocks.of(resources.samples(), indexed(resourceSeries, nodes), step,
+                        col("measure"), col("value"), col("weight")))
+                .unionByName(IntervalBlocks.of(capacity.samples(), indexed(nodeSeries, nodes), step,
+                        Measure.PRESENCE.code(), lit(null).cast("double"), lit(1.0)))
                 .repartition(col("node_index"));
 
         // A node's own rows (its presence) have a null container_id, every container's a hash.
-        Dataset<Row> samples = combined
+        Dataset<Row> samples = IntervalBlocks.expand(combined, step)
                 .groupBy("day", "node_index", "bucket", "container_id")
                 .agg(coalesce(avg(Measure.CPU_USAGE.value()), lit(0.0)).as("cpu_usage"),
                         coalesce(avg(Measure.RAM_USAGE.value()), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
@@ -218,15 +220,16 @@ public final class ContainerAllocation {
 
     /**
      * A table's samples with its series' allocation columns, in the one narrow row shape all inputs are unioned
-     * into: day, node_index, bucket, container_id, measure (a {@link Measure} code) and value. A sample fills one
-     * measure, so a row names it rather than carrying a column per measure, all but one of them null: the union
-     * is shuffled, and its rows are half as wide this way.
+     * into: day, node_index, bucket, container_id, measure (a {@link Measure} code), value and intervals (null:
+     * a row per sample, see {@link IntervalBlocks}). A sample fills one measure, so a row names it rather than
+     * carrying a column per measure, all but one of them null: the union is shuffled, and its rows are half as
+     * wide this way.
      */
     private static Dataset<Row> perSample(Dataset<Row> samples, Dataset<Row> series, int step, Column measure,
             Column value) {
         return samples.join(broadcast(series.drop("day")), JoinKeys.of("series"))
                 .select(col("day"), col("node_index"), bucket(step), col("container_id"), measure.as("measure"),
-                        value.as("value"));
+                        value.as("value"), lit(null).cast("long").as(IntervalBlocks.INTERVALS));
     }
 
     /** A container series' node (its label, else its pod's), container id and the given columns of it. */
