@@ -308,7 +308,12 @@ public final class ContainerAllocation {
 
     /** Epoch second of the start of the sample interval that holds ts. */
     static Column bucket(int step) {
-        return floor(col("ts").cast("long").divide(step)).multiply(step).as("bucket");
+        return interval(step).multiply(step).as("bucket");
+    }
+
+    /** Number of the sample interval that holds ts, counted from the epoch: what {@link #bucket} starts. */
+    static Column interval(int step) {
+        return floor(col("ts").cast("long").divide(step));
     }
 
     /**

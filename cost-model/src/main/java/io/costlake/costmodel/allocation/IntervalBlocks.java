@@ -45,7 +45,8 @@ final class IntervalBlocks {
      */
     static Dataset<Row> of(Dataset<Row> samples, Dataset<Row> series, int step, Column measure, Column value,
             Column weight) {
-        Column interval = floor(col("ts").cast("long").divide(step));
+        // The interval a sample's own row would have had (its bucket), so a block's bits stand for those rows.
+        Column interval = ContainerAllocation.interval(step);
         Column block = floor(interval.divide(BLOCK));
         // Grouped on the sample's own columns first: partial aggregation in each scan task leaves a row per
         // series, value and block there, so the shuffle between the two aggregation phases is small too.
