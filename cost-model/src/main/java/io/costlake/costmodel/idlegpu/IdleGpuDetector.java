@@ -101,7 +101,6 @@ public final class IdleGpuDetector {
             Dataset<Row> openRuns = continued.where(col("end_hour").equalTo(24))
                     .withColumn("day", lit(java.sql.Date.valueOf(day)))
                     .select(OPEN_RUN_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
-            lake.replace(IdleGpuTable.OPEN_RUN, clusters, day, openRuns);
 
             Dataset<Row> episodes = continued.where(col("hours").geq(config.minIdleHours()))
                     .join(workloads(clusters, day), JoinKeys.of("cluster", "namespace", "pod"), "left")
@@ -110,7 +109,6 @@ public final class IdleGpuDetector {
                     .select(EPISODE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(episodes);
-            lake.replace(IdleGpuTable.EPISODE, clusters, day, episodes);
 
             double sampleHours = config.stepSeconds() / 3600.0;
             // Per GPU number first, then per GPU uuid: a GPU's MIG instances each have a number.
@@ -129,7 +127,10 @@ public final class IdleGpuDetector {
                     // A row per GPU: one file a day, not one per shuffle partition.
                     .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(unallocated);
-            lake.replace(IdleGpuTable.UNALLOCATED, clusters, day, unallocated);
+            // The three tables at once: each read only staged or cached rows, so none sees another's new day.
+            lake.replaceAll(clusters, day, List.of(new Lake.Replacement(IdleGpuTable.OPEN_RUN, openRuns),
+                    new Lake.Replacement(IdleGpuTable.EPISODE, episodes),
+                    new Lake.Replacement(IdleGpuTable.UNALLOCATED, unallocated)));
 
             Row episodeTotals = episodes.agg(count(lit(1)), coalesce(sum("hours"), lit(0L)),
                     coalesce(sum("wasted_cost"), lit(0.0))).first();

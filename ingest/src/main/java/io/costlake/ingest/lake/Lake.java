@@ -22,17 +22,24 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.constraints.Constraint;
+import org.apache.spark.sql.delta.constraints.Constraints;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -86,19 +93,53 @@ public final class Lake {
         requireNonNull(table, "table is null");
         requireNonNull(clusters, "clusters is null");
         requireNonNull(day, "day is null");
+        requireNonNull(rows, "rows is null");
         if (clusters.isEmpty()) {
             throw new IllegalArgumentException("no cluster to replace in " + table.tableName());
         }
+        String path = path(table);
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            create(table, clusters, day, rows);
+            return;
+        }
+        if (!table.columnStatistics()) {
+            withoutColumnStatistics(table);
+        }
+        // The transaction Delta's replaceWhere write would run, without what it adds around it on every write: a
+        // count of the table's files for its metrics, which reconstructs the table's state from the log in a Spark
+        // job (half of a small table's write), and a second such job to find the day's files, which the
+        // checksum of the table's version lists (below).
+        OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+        StructType tableSchema = transaction.metadata().schema();
+        checkPartitioning(transaction, path, day, rows.schema());
+        // By name, as Delta's own write matches them; a missing, extra or retyped column is refused.
+        boolean sameNames = Set.of(tableSchema.fieldNames()).equals(Set.of(rows.schema().fieldNames()));
+        Dataset<Row> inTableOrder = sameNames
+                ? rows.select(java.util.Arrays.stream(tableSchema.fieldNames()).map(rows::col).toArray(Column[]::new))
+                : rows;
+        if (!sameColumns(tableSchema, inTableOrder.schema())) {
+            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
+                    + tableSchema.simpleString() + ", the rows " + rows.schema().simpleString());
+        }
+        // Rows outside the day and clusters would never be replaced by a later run of their own day: refused, as
+        // replaceWhere refuses them.
+        Constraint inDay = new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
+                parsed(partitionPredicate(clusters, day)));
+        List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(inTableOrder,
+                CollectionConverters.asScala(List.of(inDay)).toList())));
+        commitReplacement(transaction, clusters, day, actions);
+    }
+
+    /** The first write of a table: Delta creates it, partitioned by (cluster, day), with the table's settings. */
+    private void create(LakeTable table, Collection<String> clusters, LocalDate day, Dataset<Row> rows) {
         DataFrameWriter<Row> writer = rows.write()
                 .format("delta")
                 .mode("overwrite")
                 .option("replaceWhere", partitionPredicate(clusters, day))
                 .partitionBy("cluster", "day");
         if (!table.columnStatistics()) {
-            // A "delta." option becomes a table property when the write creates the table; a table an earlier
-            // version created is altered once.
+            // A "delta." option becomes a table property when the write creates the table.
             writer = writer.option(STATISTICS_COLUMNS, "0");
-            withoutColumnStatistics(table);
         }
         writer.save(path(table));
     }
@@ -132,23 +173,14 @@ public final class Lake {
         } else if (!table.columnStatistics()) {
             withoutColumnStatistics(table);
         }
-        DeltaLog log = DeltaLog.forTable(spark, path);
-        OptimisticTransaction transaction = log.startTransaction();
+        OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
         StructType existing = transaction.metadata().schema();
-        if (!sameColumns(existing, tableSchema)
-                || !CollectionConverters.asJava(transaction.metadata().partitionColumns()).equals(PARTITION_COLUMNS)) {
+        checkPartitioning(transaction, path, day, tableSchema);
+        if (!sameColumns(existing, tableSchema)) {
             throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
-                    + existing.simpleString() + " partitioned by " + transaction.metadata().partitionColumns()
-                    + ", the files " + tableSchema.simpleString());
+                    + existing.simpleString() + ", the files " + tableSchema.simpleString());
         }
         List<Action> actions = new ArrayList<>();
-        java.util.Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
-        for (String cluster : clusters) {
-            partitions.add(partitionValues(cluster, day));
-        }
-        CollectionConverters.asJava(transaction.filterFiles(
-                scala.collection.immutable.Set$.MODULE$.from(CollectionConverters.asScala(partitions))))
-                .forEach(file -> actions.add(file.remove()));
         try {
             FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
             for (Map.Entry<String, List<DataFile>> ofCluster : files.entrySet()) {
@@ -170,10 +202,71 @@ public final class Lake {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move files into " + path, e);
         }
+        commitReplacement(transaction, clusters, day, actions);
+    }
+
+    private static void checkPartitioning(OptimisticTransaction transaction, String path, LocalDate day,
+            StructType written) {
+        if (!CollectionConverters.asJava(transaction.metadata().partitionColumns()).equals(PARTITION_COLUMNS)) {
+            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table is partitioned by "
+                    + transaction.metadata().partitionColumns() + ", not by " + PARTITION_COLUMNS + "; the rows have "
+                    + written.simpleString());
+        }
+    }
+
+    /**
+     * Commits {@code added} (new files of the day) with the removal of the files the clusters' day had, as one
+     * Delta transaction: readers see the old day or the new one, never both or neither.
+     *
+     * <p>The day's old files come from the checksum file of the version the transaction read, which lists every
+     * file of a table of fewer than 50 files (Delta's {@code allFilesInCrc}); else from the table's state, which a
+     * Spark job reconstructs from the log. A small table's replacement then runs no Spark job but its own write.
+     * Either way the transaction records that it read the day's partitions, so a concurrent writer of the same
+     * day makes this commit fail instead of leaving both days' files.
+     */
+    private void commitReplacement(OptimisticTransaction transaction, Collection<String> clusters, LocalDate day,
+            List<Action> added) {
+        Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
+        for (String cluster : clusters) {
+            partitions.add(partitionValues(cluster, day));
+        }
+        Option<VersionChecksum> checksum = transaction.snapshot().checksumOpt();
+        Option<scala.collection.immutable.Seq<AddFile>> listed = checksum.isDefined()
+                ? checksum.get().allFiles() : Option.empty();
+        List<AddFile> old;
+        Expression daysRead = resolvedPartitionPredicate(transaction, clusters, day);
+        if (listed.isDefined()) {
+            old = CollectionConverters.asJava(listed.get()).stream()
+                    .filter(file -> partitions.contains(file.partitionValues())).toList();
+            transaction.trackReadPredicates(CollectionConverters.asScala(List.of(daysRead)).toList(), true, true);
+            transaction.trackFilesRead(CollectionConverters.asScala(old).toList());
+        } else {
+            old = CollectionConverters.asJava(transaction.filterFiles(
+                    CollectionConverters.asScala(List.of(daysRead)).toList(), false));
+        }
+        List<Action> actions = new ArrayList<>(added);
+        old.forEach(file -> actions.add(file.remove()));
         transaction.commit(CollectionConverters.asScala(actions).toSeq(), new DeltaOperations.Write(SaveMode.Overwrite,
                 Option.apply(CollectionConverters.asScala(PARTITION_COLUMNS).toSeq()),
                 Option.apply(partitionPredicate(clusters, day)), Option.empty(), Option.empty(), Option.empty(),
                 Option.empty()));
+    }
+
+    private Expression parsed(String predicate) {
+        try {
+            return spark.sessionState().sqlParser().parseExpression(predicate);
+        } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
+            throw new IllegalStateException("cannot parse " + predicate, e);
+        }
+    }
+
+    /** The clusters' day as a predicate on the table's partition columns, resolved as Delta's filters are. */
+    private Expression resolvedPartitionPredicate(OptimisticTransaction transaction, Collection<String> clusters,
+            LocalDate day) {
+        StructType partitionSchema = transaction.metadata().partitionSchema();
+        LogicalPlan analyzed = spark.createDataFrame(List.of(), partitionSchema)
+                .where(partitionPredicate(clusters, day)).queryExecution().analyzed();
+        return ((Filter) analyzed).condition();
     }
 
     private static scala.collection.immutable.Map<String, String> partitionValues(String cluster, LocalDate day) {
