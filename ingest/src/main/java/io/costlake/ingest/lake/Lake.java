@@ -110,17 +110,12 @@ public final class Lake {
         // job (half of a small table's write), and a second such job to find the day's files, which the
         // checksum of the table's version lists (below).
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
-        StructType tableSchema = transaction.metadata().schema();
-        checkPartitioning(transaction, path, day, rows.schema());
         // By name, as Delta's own write matches them; a missing, extra or retyped column is refused.
-        boolean sameNames = Set.of(tableSchema.fieldNames()).equals(Set.of(rows.schema().fieldNames()));
-        Dataset<Row> inTableOrder = sameNames
-                ? rows.select(java.util.Arrays.stream(tableSchema.fieldNames()).map(rows::col).toArray(Column[]::new))
+        String[] tableColumns = transaction.metadata().schema().fieldNames();
+        Dataset<Row> inTableOrder = Set.of(tableColumns).equals(Set.of(rows.schema().fieldNames()))
+                ? rows.select(java.util.Arrays.stream(tableColumns).map(rows::col).toArray(Column[]::new))
                 : rows;
-        if (!sameColumns(tableSchema, inTableOrder.schema())) {
-            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
-                    + tableSchema.simpleString() + ", the rows " + rows.schema().simpleString());
-        }
+        checkLayout(transaction, path, day, inTableOrder.schema(), "rows");
         // Rows outside the day and clusters would never be replaced by a later run of their own day: refused, as
         // replaceWhere refuses them.
         Constraint inDay = new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
@@ -138,8 +133,9 @@ public final class Lake {
                 .option("replaceWhere", partitionPredicate(clusters, day))
                 .partitionBy("cluster", "day");
         if (!table.columnStatistics()) {
-            // A "delta." option becomes a table property when the write creates the table.
+            // A "delta." option becomes a table property when the write creates the table: nothing to check later.
             writer = writer.option(STATISTICS_COLUMNS, "0");
+            statisticsChecked.add(path(table));
         }
         writer.save(path(table));
     }
@@ -174,12 +170,7 @@ public final class Lake {
             withoutColumnStatistics(table);
         }
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
-        StructType existing = transaction.metadata().schema();
-        checkPartitioning(transaction, path, day, tableSchema);
-        if (!sameColumns(existing, tableSchema)) {
-            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
-                    + existing.simpleString() + ", the files " + tableSchema.simpleString());
-        }
+        checkLayout(transaction, path, day, tableSchema, "files");
         List<Action> actions = new ArrayList<>();
         try {
             FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -205,12 +196,15 @@ public final class Lake {
         commitReplacement(transaction, clusters, day, actions);
     }
 
-    private static void checkPartitioning(OptimisticTransaction transaction, String path, LocalDate day,
-            StructType written) {
-        if (!CollectionConverters.asJava(transaction.metadata().partitionColumns()).equals(PARTITION_COLUMNS)) {
-            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table is partitioned by "
-                    + transaction.metadata().partitionColumns() + ", not by " + PARTITION_COLUMNS + "; the rows have "
-                    + written.simpleString());
+    /** Fails unless the table is partitioned by (cluster, day) and has the columns of {@code written}, in order. */
+    private static void checkLayout(OptimisticTransaction transaction, String path, LocalDate day, StructType written,
+            String what) {
+        StructType existing = transaction.metadata().schema();
+        if (!sameColumns(existing, written)
+                || !CollectionConverters.asJava(transaction.metadata().partitionColumns()).equals(PARTITION_COLUMNS)) {
+            throw new IllegalStateException("cannot replace " + day + " of " + path + ": the table has columns "
+                    + existing.simpleString() + " partitioned by " + transaction.metadata().partitionColumns()
+                    + ", the " + what + " " + written.simpleString());
         }
     }
 

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +111,6 @@ class LakeReplacementTest {
     }
 
     private Dataset<Row> rows(Row... rows) {
-        StructType schema = TestTable.SCHEMA;
-        return spark.createDataFrame(List.of(rows), schema);
+        return spark.createDataFrame(List.of(rows), TestTable.SCHEMA);
     }
 }
