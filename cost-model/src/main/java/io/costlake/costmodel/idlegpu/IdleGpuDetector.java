@@ -87,7 +87,10 @@ public final class IdleGpuDetector {
             cached.add(gpus);
             Dataset<Row> rates = nodeRates(clusters, day);
             IdleRuns idleRuns = new IdleRuns(config);
-            Dataset<Row> runs = idleRuns.runs(idleRuns.idleHours(samples, day), gpus)
+            // The day's pods by number, a few thousand rows read by the windows and the runs.
+            Dataset<Row> pods = IdleRuns.pods(samples).persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(pods);
+            Dataset<Row> runs = idleRuns.runs(idleRuns.idleHours(samples, pods, day), gpus, pods)
                     .join(broadcast(rates), JoinKeys.of("cluster", "node"), "left")
                     .withColumn("gpu_model", coalesce(col("model"), col("node_gpu_model")))
                     .withColumn("wasted_cost", col("hours").multiply(col("gpu_fraction"))

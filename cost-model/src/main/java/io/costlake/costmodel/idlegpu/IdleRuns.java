@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
@@ -47,22 +47,35 @@ final class IdleRuns {
         this.config = requireNonNull(config, "config is null");
     }
 
-    /** Hours (0–23) in which one pod held the GPU the whole hour. Columns: gpu (its number), namespace, pod, hour. */
-    Dataset<Row> heldHours(Dataset<Row> samples, LocalDate day) {
+    /**
+     * The day's pods (namespace and pod of the samples that name one), numbered densely: a few thousand rows. The
+     * windows over every sample sort and compare the number, and the names are joined back to the runs; carrying
+     * and comparing a pod's two strings with each of the day's samples was most of those windows' time.
+     */
+    static Dataset<Row> pods(Dataset<Row> samples) {
+        return samples.where(col("pod").isNotNull()).select("namespace", "pod").distinct()
+                .withColumn("pod_no", dense_rank().over(Window.orderBy(col("namespace"), col("pod"))));
+    }
+
+    /**
+     * Hours (0–23) in which one pod held the GPU the whole hour. Columns: gpu (its number), pod_no (the pod's
+     * number in {@code pods}), hour.
+     */
+    Dataset<Row> heldHours(Dataset<Row> samples, Dataset<Row> pods, LocalDate day) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         double step = config.stepSeconds();
-        Column podKey = when(col("pod").isNotNull(), concat_ws("/", col("namespace"), col("pod")));
-        WindowSpec byGpu = Window.partitionBy(col("gpu")).orderBy(col("epoch"), col("pod_key"));
+        WindowSpec byGpu = Window.partitionBy(col("gpu")).orderBy(col("epoch"), col("pod_no"));
         Column newTenure = lag(col("epoch"), 1).over(byGpu).isNull()
-                .or(not(col("pod_key").eqNullSafe(lag(col("pod_key"), 1).over(byGpu))))
+                .or(not(col("pod_no").eqNullSafe(lag(col("pod_no"), 1).over(byGpu))))
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
-        Dataset<Row> tenures = samples.select(col("gpu"), col("epoch"), col("namespace"), col("pod"),
-                        podKey.as("pod_key"))
+        // A sample without a pod has a null number: it ends the tenure before it like another pod does.
+        Dataset<Row> tenures = samples.join(broadcast(pods), JoinKeys.of("namespace", "pod"), "left")
+                .select(col("gpu"), col("epoch"), col("pod_no"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-                .where(col("pod").isNotNull())
-                .groupBy("gpu", "tenure", "namespace", "pod")
+                .where(col("pod_no").isNotNull())
+                .groupBy("gpu", "tenure", "pod_no")
                 .agg(min("epoch").minus(dayStart).as("first_s"), max("epoch").minus(dayStart).as("last_s"));
         // A tenure [first, last + step) holds hour h when it starts at most 1.5 steps after h and ends at
         // most 1.5 steps before h + 1: the scrape phase is arbitrary, and one lost scrape at the edge of the
@@ -74,8 +87,7 @@ final class IdleRuns {
                 .withColumn("first_hour", firstHour.cast("int"))
                 .withColumn("last_hour", lastHour.cast("int"))
                 .where(col("first_hour").leq(col("last_hour")))
-                .select(col("gpu"), col("namespace"), col("pod"),
-                        explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
+                .select(col("gpu"), col("pod_no"), explode(sequence(col("first_hour"), col("last_hour"))).as("hour"));
     }
 
     /** Per GPU (its number) and hour: mean, max and count of utilisation, peak memory and the GPU's fraction. */
@@ -85,9 +97,9 @@ final class IdleRuns {
                         max("fb_used_mib").as("fb_max"), max("gpu_fraction").as("gpu_fraction"));
     }
 
-    /** Held hours whose mean utilisation (from enough samples) is below the threshold. */
-    Dataset<Row> idleHours(Dataset<Row> samples, LocalDate day) {
-        return heldHours(samples, day)
+    /** Held hours whose mean utilisation (from enough samples) is below the threshold; the pod by its number. */
+    Dataset<Row> idleHours(Dataset<Row> samples, Dataset<Row> pods, LocalDate day) {
+        return heldHours(samples, pods, day)
                 .join(hourStats(samples), JoinKeys.of("gpu", "hour"), "inner")
                 .where(col("util_samples").geq(config.minSamplesPerHour())
                         .and(col("util_mean").lt(config.idleUtilPercent())));
@@ -98,18 +110,20 @@ final class IdleRuns {
      * gpu_uuid, mig_instance), namespace, pod, start_hour, end_hour (exclusive), hours, mean_util (mean of the
      * hourly means), max_util, mem_used_mib (peak), model, mig_profile, gpu_fraction.
      *
-     * @param gpus the GPUs by number ({@link GpuSamples.Bound#gpus}): their names are joined to the runs, a few
-     *         thousand rows, not carried through the windows over every sample
+     * @param gpus the GPUs by number ({@link GpuSamples.Bound#gpus}) and
+     * @param pods the pods by number ({@link #pods}): their names are joined to the runs, a few thousand rows each,
+     *         not carried through the windows over every sample
      */
-    Dataset<Row> runs(Dataset<Row> idleHours, Dataset<Row> gpus) {
-        WindowSpec byGpuPod = Window.partitionBy(col("gpu"), col("namespace"), col("pod")).orderBy(col("hour"));
+    Dataset<Row> runs(Dataset<Row> idleHours, Dataset<Row> gpus, Dataset<Row> pods) {
+        WindowSpec byGpuPod = Window.partitionBy(col("gpu"), col("pod_no")).orderBy(col("hour"));
         return idleHours
                 .withColumn("island", col("hour").minus(row_number().over(byGpuPod)))
-                .groupBy("gpu", "namespace", "pod", "island")
+                .groupBy("gpu", "pod_no", "island")
                 .agg(min("hour").as("start_hour"), max("hour").plus(1).as("end_hour"), count(lit(1)).as("hours"),
                         avg("util_mean").as("mean_util"), max("util_max").as("max_util"),
                         max("fb_max").as("mem_used_mib"), max("gpu_fraction").as("gpu_fraction"))
                 .join(broadcast(gpus), JoinKeys.of("gpu"))
-                .drop("gpu", "island");
+                .join(broadcast(pods), JoinKeys.of("pod_no"))
+                .drop("gpu", "pod_no", "island");
     }
 }
