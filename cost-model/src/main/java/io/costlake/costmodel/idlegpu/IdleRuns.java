@@ -110,9 +110,9 @@ final class IdleRuns {
      * gpu_uuid, mig_instance), namespace, pod, start_hour, end_hour (exclusive), hours, mean_util (mean of the
      * hourly means), max_util, mem_used_mib (peak), model, mig_profile, gpu_fraction.
      *
-     * @param gpus the GPUs by number ({@link GpuSamples.Bound#gpus}) and
-     * @param pods the pods by number ({@link #pods}): their names are joined to the runs, a few thousand rows each,
-     *         not carried through the windows over every sample
+     * @param gpus the GPUs by number ({@link GpuSamples.Bound#gpus}), a few thousand rows whose names are joined to
+     *         the runs instead of being carried through the windows over every sample
+     * @param pods the pods by number ({@link #pods}), joined to the runs the same way
      */
     Dataset<Row> runs(Dataset<Row> idleHours, Dataset<Row> gpus, Dataset<Row> pods) {
         WindowSpec byGpuPod = Window.partitionBy(col("gpu"), col("pod_no")).orderBy(col("hour"));
