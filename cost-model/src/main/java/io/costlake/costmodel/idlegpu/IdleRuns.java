@@ -50,7 +50,7 @@ final class IdleRuns {
     /**
      * The day's pods (namespace and pod of the samples that name one), numbered densely: a few thousand rows. The
      * windows over every sample sort and compare the number, and the names are joined back to the runs; carrying
-     * and comparing a pod's two strings with each of the day's samples was most of those windows' time.
+     * and comparing a pod's two strings with each of the day's samples was a third of those windows' task time.
      */
     static Dataset<Row> pods(Dataset<Row> samples) {
         return samples.where(col("pod").isNotNull()).select("namespace", "pod").distinct()
@@ -68,9 +68,12 @@ final class IdleRuns {
         Column newTenure = lag(col("epoch"), 1).over(byGpu).isNull()
                 .or(not(col("pod_no").eqNullSafe(lag(col("pod_no"), 1).over(byGpu))))
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
-        // A sample without a pod has a null number: it ends the tenure before it like another pod does.
-        Dataset<Row> tenures = samples.join(broadcast(pods), JoinKeys.of("namespace", "pod"), "left")
-                .select(col("gpu"), col("epoch"), col("pod_no"))
+        // A sample without a pod has a null number: it ends the tenure before it like another pod does. The
+        // namespace is matched null-safe: a pod named without one is still a pod, as in the runs' groups before.
+        Dataset<Row> numbered = broadcast(pods);
+        Dataset<Row> tenures = samples.join(numbered, samples.col("namespace").eqNullSafe(numbered.col("namespace"))
+                        .and(samples.col("pod").equalTo(numbered.col("pod"))), "left")
+                .select(samples.col("gpu"), samples.col("epoch"), numbered.col("pod_no"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
