@@ -70,10 +70,12 @@ final class IdleRuns {
                 .or(col("epoch").minus(lag(col("epoch"), 1).over(byGpu)).gt(config.maxGapSeconds()));
         // A sample without a pod has a null number: it ends the tenure before it like another pod does. The
         // namespace is matched null-safe: a pod named without one is still a pod, as in the runs' groups before.
-        Dataset<Row> numbered = broadcast(pods);
-        Dataset<Row> tenures = samples.join(numbered, samples.col("namespace").eqNullSafe(numbered.col("namespace"))
-                        .and(samples.col("pod").equalTo(numbered.col("pod"))), "left")
-                .select(samples.col("gpu"), samples.col("epoch"), numbered.col("pod_no"))
+        // (Renamed: pods derive from these samples, and a condition on columns of the same name is a self-join's.)
+        Dataset<Row> numbered = pods.select(col("namespace").as("pod_namespace"), col("pod").as("pod_name"),
+                col("pod_no"));
+        Dataset<Row> tenures = samples.join(broadcast(numbered), col("namespace").eqNullSafe(col("pod_namespace"))
+                        .and(col("pod").equalTo(col("pod_name"))), "left")
+                .select(col("gpu"), col("epoch"), col("pod_no"))
                 .withColumn("new_tenure", when(newTenure, lit(1)).otherwise(lit(0)))
                 .withColumn("tenure", sum("new_tenure").over(
                         byGpu.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
