@@ -66,24 +66,28 @@ public final class CostAttribution {
         requireNonNull(clusters, "clusters is null");
         requireNonNull(day, "day is null");
         SparkSession spark = lake.spark();
+        // Every bronze table is read through one listing of the day's files (Lake#ofDay).
+        Lake reads = lake.ofDay(clusters, day);
         double hours = config.sampleHours();
 
-        Dataset<Row> nodeLabels = latestBronze(BronzeTable.OBJECT_LABELS, clusters, day)
+        Dataset<Row> nodeLabels = latestBronze(reads, BronzeTable.OBJECT_LABELS, clusters, day)
                 .where(col("object_kind").equalTo("node")).withColumnRenamed("name", "node");
-        Dataset<Row> rates = new NodeRates(spark, prices).rates(bronze(BronzeTable.NODE_CAPACITY, clusters, day),
-                nodeLabels, latestBronze(BronzeTable.GPU, clusters, day), bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
+        Dataset<Row> rates = new NodeRates(spark, prices).rates(
+                        bronze(reads, BronzeTable.NODE_CAPACITY, clusters, day), nodeLabels,
+                        latestBronze(reads, BronzeTable.GPU, clusters, day),
+                        bronze(reads, BronzeTable.OPENCOST_PRICE, clusters, day))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each pod's last kube_pod_info sample, a few thousand rows from a sample per pod and interval (12 million
         // at 10,000 pods): read four times (the nodes of three tables' series, the owners of the containers).
-        Dataset<Row> podInfo = latestBronze(BronzeTable.POD_INFO, clusters, day)
+        Dataset<Row> podInfo = latestBronze(reads, BronzeTable.POD_INFO, clusters, day)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Dataset<Row>> cached = new ArrayList<>(List.of(rates, podInfo));
         String staging = lake.newStagingPath("attribute-" + day);
         try {
-            SeriesSamples cpuUsage = bySeries(BronzeTable.CONTAINER_CPU_USAGE, clusters, day);
-            SeriesSamples memory = bySeries(BronzeTable.CONTAINER_MEMORY, clusters, day);
-            SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
-            SeriesSamples capacity = bySeries(BronzeTable.NODE_CAPACITY, clusters, day);
+            SeriesSamples cpuUsage = bySeries(reads, BronzeTable.CONTAINER_CPU_USAGE, clusters, day);
+            SeriesSamples memory = bySeries(reads, BronzeTable.CONTAINER_MEMORY, clusters, day);
+            SeriesSamples resources = bySeries(reads, BronzeTable.CONTAINER_RESOURCE, clusters, day);
+            SeriesSamples capacity = bySeries(reads, BronzeTable.NODE_CAPACITY, clusters, day);
             Allocations allocations = new ContainerAllocation(config)
                     .allocate(cpuUsage, memory, resources, capacity, podInfo, rates);
             cached.addAll(allocations.persisted());
@@ -91,7 +95,7 @@ public final class CostAttribution {
             // (~220,000 rows a 10,000-pod day): staging the 12 million per-interval rows and reading them twice
             // was a fifth of the attribution.
             Dataset<Row> hourly = lake.stage(staging + "/hourly", hourly(allocations.rows(), hours));
-            Dataset<Row> containers = containers(clusters, day);
+            Dataset<Row> containers = containers(reads, clusters, day);
             cached.add(containers);
             Dataset<Row> containerHour = containerHours(hourly, allocations.nodes(), containers, podInfo)
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -103,12 +107,13 @@ public final class CostAttribution {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(nodeDay);
             Dataset<Row> volumes = new VolumeCosts(spark, prices, config).costs(
-                            bronze(BronzeTable.PV_CAPACITY, clusters, day), bronze(BronzeTable.PV_INFO, clusters, day),
-                            bronze(BronzeTable.PVC_INFO, clusters, day),
-                            bronze(BronzeTable.OPENCOST_PRICE, clusters, day))
+                            bronze(reads, BronzeTable.PV_CAPACITY, clusters, day),
+                            bronze(reads, BronzeTable.PV_INFO, clusters, day),
+                            bronze(reads, BronzeTable.PVC_INFO, clusters, day),
+                            bronze(reads, BronzeTable.OPENCOST_PRICE, clusters, day))
                     .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(volumes);
-            Dataset<Row> pools = costPools(latestBronze(BronzeTable.OBJECT_LABELS, clusters, day), spark);
+            Dataset<Row> pools = costPools(latestBronze(reads, BronzeTable.OBJECT_LABELS, clusters, day), spark);
             Dataset<Row> namespaceDay = new NamespaceCosts(config).namespaceDays(containerHour, nodeDay, volumes, pools)
                     .coalesce(1).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(namespaceDay);
@@ -120,8 +125,8 @@ public final class CostAttribution {
                     new Lake.Replacement(GoldTable.WORKLOAD_DAY, workloadDays(containerHour, pools)),
                     new Lake.Replacement(GoldTable.COST_POOL_DAY, costPoolDays(namespaceDay)),
                     new Lake.Replacement(GoldTable.LABEL_DAY, new LabelCosts(config).labelDays(containerHour,
-                            namespaceDay, latestBronze(BronzeTable.OBJECT_LABELS, clusters, day),
-                            bySeries(BronzeTable.GPU, clusters, day), resources, day))));
+                            namespaceDay, latestBronze(reads, BronzeTable.OBJECT_LABELS, clusters, day),
+                            bySeries(reads, BronzeTable.GPU, clusters, day), resources, day))));
 
             List<ClusterDayAudit> audits = audit(clusters, day, nodeDay, volumes, namespaceDay, containerHour);
             lake.replace(GoldTable.AUDIT, clusters, day, auditRows(spark, audits));
@@ -137,21 +142,21 @@ public final class CostAttribution {
         }
     }
 
-    private Dataset<Row> bronze(BronzeTable table, Collection<String> clusters, LocalDate day) {
-        return ofDay(lake.readAll(table), table, clusters, day);
+    private Dataset<Row> bronze(Lake reads, BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return ofDay(reads.readAll(table), table, clusters, day);
     }
 
     /** A table's samples of the day by series id, and its series' columns. */
-    private SeriesSamples bySeries(BronzeTable table, Collection<String> clusters, LocalDate day) {
-        return table.readBySeries(lake).orElseThrow(() -> missing(table)).where(ofDay(clusters, day));
+    private SeriesSamples bySeries(Lake reads, BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return table.readBySeries(reads).orElseThrow(() -> missing(table)).where(ofDay(clusters, day));
     }
 
     /**
      * The last sample of each series of an info-style table (kube_pod_info, the *_labels): every reader of those
      * takes the values a key last had ({@link LatestValues}), which the series' last samples give alike.
      */
-    private Dataset<Row> latestBronze(BronzeTable table, Collection<String> clusters, LocalDate day) {
-        return ofDay(table.readLatest(lake), table, clusters, day);
+    private Dataset<Row> latestBronze(Lake reads, BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return ofDay(table.readLatest(reads), table, clusters, day);
     }
 
     private Dataset<Row> ofDay(java.util.Optional<Dataset<Row>> rows, LakeTable table, Collection<String> clusters,
@@ -173,8 +178,9 @@ public final class CostAttribution {
      * (one row per series, not per sample). Two containers with one id would mix their costs, so that is
      * checked, not assumed.
      */
-    private Dataset<Row> containers(Collection<String> clusters, LocalDate day) {
-        Dataset<Row> containers = ofDay(lake.readAll(BronzeSeriesTable.INSTANCE), BronzeSeriesTable.INSTANCE, clusters, day)
+    private Dataset<Row> containers(Lake reads, Collection<String> clusters, LocalDate day) {
+        BronzeSeriesTable series = BronzeSeriesTable.INSTANCE;
+        Dataset<Row> containers = ofDay(reads.readAll(series), series, clusters, day)
                 .where(col(BronzeSeriesTable.TABLE).isin(BronzeTable.CONTAINER_CPU_USAGE.tableName(),
                         BronzeTable.CONTAINER_MEMORY.tableName(), BronzeTable.CONTAINER_RESOURCE.tableName()))
                 .select("cluster", "namespace", "pod", "container").distinct()

@@ -73,9 +73,11 @@ public final class IdleGpuDetector {
             throw new IllegalArgumentException("no cluster to detect idle GPUs in");
         }
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        SeriesSamples gpu = bySeries(BronzeTable.GPU, clusters, day);
+        // The day's tables are read through one listing of each (Lake#ofDay).
+        Lake reads = lake.ofDay(clusters, day);
+        SeriesSamples gpu = bySeries(reads, BronzeTable.GPU, clusters, day);
         // Ingest writes every bronze table of a day together, so container_resource exists wherever gpu does.
-        SeriesSamples resources = bySeries(BronzeTable.CONTAINER_RESOURCE, clusters, day);
+        SeriesSamples resources = bySeries(reads, BronzeTable.CONTAINER_RESOURCE, clusters, day);
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = lake.newStagingPath("idle-gpus-" + day);
         try {
@@ -85,7 +87,7 @@ public final class IdleGpuDetector {
             // The day's GPUs, a few thousand rows joined to the runs and the unallocated hours.
             Dataset<Row> gpus = bound.gpus().persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(gpus);
-            Dataset<Row> rates = nodeRates(clusters, day);
+            Dataset<Row> rates = nodeRates(reads, clusters, day);
             IdleRuns idleRuns = new IdleRuns(config);
             // The day's pods by number, a few thousand rows read by the windows and the runs.
             Dataset<Row> pods = IdleRuns.pods(samples).persist(StorageLevel.MEMORY_AND_DISK());
@@ -106,7 +108,7 @@ public final class IdleGpuDetector {
                     .select(OPEN_RUN_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
 
             Dataset<Row> episodes = continued.where(col("hours").geq(config.minIdleHours()))
-                    .join(workloads(clusters, day), JoinKeys.of("cluster", "namespace", "pod"), "left")
+                    .join(workloads(reads, clusters, day), JoinKeys.of("cluster", "namespace", "pod"), "left")
                     .withColumn("day", lit(java.sql.Date.valueOf(day)))
                     .withColumn("recommendation", new GpuRecommendation(config).column())
                     .select(EPISODE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
@@ -159,7 +161,8 @@ public final class IdleGpuDetector {
             long dayStart) {
         LocalDate previousDay = day.minusDays(1);
         Column previousEnd = timestamp_seconds(lit(dayStart));
-        Dataset<Row> previous = optional(IdleGpuTable.OPEN_RUN, clusters, previousDay)
+        Lake previousReads = lake.ofDay(clusters, previousDay);
+        Dataset<Row> previous = optional(previousReads, IdleGpuTable.OPEN_RUN, clusters, previousDay)
                 .map(rows -> rows.where(col("end_at").equalTo(previousEnd))
                         .select(col("cluster"), col("node"), col("gpu_uuid"), col("mig_instance"), col("namespace"),
                                 col("pod"), lit(0L).as("start_hour"), col("start_at").as("prev_start_at"),
@@ -196,8 +199,8 @@ public final class IdleGpuDetector {
     }
 
     /** GPU rate and model per node of the day from gold node_cost_daily; empty when attribution did not run. */
-    private Dataset<Row> nodeRates(Collection<String> clusters, LocalDate day) {
-        return optional(GoldTable.NODE_DAY, clusters, day)
+    private Dataset<Row> nodeRates(Lake reads, Collection<String> clusters, LocalDate day) {
+        return optional(reads, GoldTable.NODE_DAY, clusters, day)
                 .map(rows -> rows.groupBy("cluster", "node").agg(first(col("gpu_rate"), true).as("gpu_rate"),
                         first(col("gpu_model"), true).as("node_gpu_model")))
                 .orElseGet(() -> lake.spark().createDataFrame(List.of(), new StructType()
@@ -209,11 +212,11 @@ public final class IdleGpuDetector {
      * Workload per pod: gold container_cost_hourly when attribution ran, else bronze pod_info (a ReplicaSet's
      * pods belong to the Deployment named without the pod-template hash, as in the cost model).
      */
-    private Dataset<Row> workloads(Collection<String> clusters, LocalDate day) {
+    private Dataset<Row> workloads(Lake reads, Collection<String> clusters, LocalDate day) {
         StructType schema = new StructType().add("cluster", DataTypes.StringType).add("namespace", DataTypes.StringType)
                 .add("pod", DataTypes.StringType).add("workload_kind", DataTypes.StringType)
                 .add("workload_name", DataTypes.StringType);
-        Dataset<Row> gold = optional(GoldTable.CONTAINER_HOUR, clusters, day)
+        Dataset<Row> gold = optional(reads, GoldTable.CONTAINER_HOUR, clusters, day)
                 .map(rows -> rows.groupBy("cluster", "namespace", "pod").agg(
                         first(col("workload_kind"), true).as("gold_kind"),
                         first(col("workload_name"), true).as("gold_name")))
@@ -221,7 +224,7 @@ public final class IdleGpuDetector {
                         .withColumnRenamed("workload_kind", "gold_kind").withColumnRenamed("workload_name", "gold_name"));
         // Each pod_info series' last sample: LatestValues wants nothing else, and the day has one row per pod and
         // sample (14M at 10,000 pods).
-        Dataset<Row> bronze = BronzeTable.POD_INFO.readLatest(lake).map(rows -> ofDay(rows, clusters, day))
+        Dataset<Row> bronze = BronzeTable.POD_INFO.readLatest(reads).map(rows -> ofDay(rows, clusters, day))
                 .map(rows -> LatestValues.per("cluster", "namespace", "pod")
                         .value("owner_kind", col("created_by_kind")).value("owner_name", col("created_by_name")).of(rows)
                         .withColumn("info_kind", when(col("owner_kind").equalTo("ReplicaSet"), lit("Deployment"))
@@ -237,14 +240,15 @@ public final class IdleGpuDetector {
                         coalesce(col("gold_name"), col("info_name")).as("workload_name"));
     }
 
-    private SeriesSamples bySeries(BronzeTable table, Collection<String> clusters, LocalDate day) {
-        return table.readBySeries(lake).orElseThrow(() -> new IllegalStateException("bronze table "
+    private SeriesSamples bySeries(Lake reads, BronzeTable table, Collection<String> clusters, LocalDate day) {
+        return table.readBySeries(reads).orElseThrow(() -> new IllegalStateException("bronze table "
                         + table.tableName() + " does not exist in " + lake.root() + ": ingest the day first"))
                 .where(dayOf(clusters, day));
     }
 
-    private Optional<Dataset<Row>> optional(LakeTable table, Collection<String> clusters, LocalDate day) {
-        return lake.readAll(table).map(rows -> ofDay(rows, clusters, day));
+    private static Optional<Dataset<Row>> optional(Lake from, LakeTable table, Collection<String> clusters,
+            LocalDate day) {
+        return from.readAll(table).map(rows -> ofDay(rows, clusters, day));
     }
 
     private static Dataset<Row> ofDay(Dataset<Row> rows, Collection<String> clusters, LocalDate day) {

@@ -35,9 +35,11 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.constraints.Constraint;
 import org.apache.spark.sql.delta.constraints.Constraints;
 import org.apache.spark.sql.types.DataTypes;
@@ -65,15 +67,44 @@ public final class Lake {
     private final SparkSession spark;
     private final String root;
     /** Tables without column statistics whose existing Delta metadata has been checked in this JVM. */
-    private final Set<String> statisticsChecked = ConcurrentHashMap.newKeySet();
+    private final Set<String> statisticsChecked;
+    /** The clusters' day this lake's reads are pinned to ({@link #ofDay}), or null: every read sees the whole table. */
+    private final PinnedDay pinned;
 
     public Lake(SparkSession spark, String root) {
+        this(spark, root, ConcurrentHashMap.newKeySet(), null);
+    }
+
+    private Lake(SparkSession spark, String root, Set<String> statisticsChecked, PinnedDay pinned) {
         this.spark = requireNonNull(spark, "spark is null");
         requireNonNull(root, "root is null");
         if (root.isBlank()) {
             throw new IllegalArgumentException("lake root is blank");
         }
         this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        this.statisticsChecked = requireNonNull(statisticsChecked, "statisticsChecked is null");
+        this.pinned = pinned;
+    }
+
+    /**
+     * This lake as the reader of one day sees it: a table's reads give the rows of the given clusters' day only,
+     * from the files the day had in the table's version at its first read here (another day's rows are not there).
+     * Writes are the lake's own (a table written through this view is listed afresh at its next read).
+     *
+     * <p>A read of a Delta table by its path lists the table's files anew for every query that scans it: Delta
+     * plans each such query with a Spark job over the table's state, filtered to the query's partitions. A day's
+     * attribution and idle-GPU detection scan the same few dozen tables in a hundred queries, and on a small
+     * cluster's day those jobs were a third of the time. Here a table's day is listed once, from its version's
+     * checksum where that lists the table's files (fewer than 50), else by one such job.
+     */
+    public Lake ofDay(Collection<String> clusters, LocalDate day) {
+        requireNonNull(clusters, "clusters is null");
+        requireNonNull(day, "day is null");
+        if (clusters.isEmpty()) {
+            throw new IllegalArgumentException("no cluster to read");
+        }
+        return new Lake(spark, root, statisticsChecked, new PinnedDay(Set.copyOf(clusters), day,
+                new ConcurrentHashMap<>()));
     }
 
     public SparkSession spark() {
@@ -100,6 +131,7 @@ public final class Lake {
         String path = path(table);
         if (!DeltaTable.isDeltaTable(spark, path)) {
             create(table, clusters, day, rows);
+            forgetPinned(path);
             return;
         }
         if (!table.columnStatistics()) {
@@ -123,6 +155,7 @@ public final class Lake {
         List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(inTableOrder,
                 CollectionConverters.asScala(List.of(inDay)).toList())));
         commitReplacement(transaction, clusters, day, actions);
+        forgetPinned(path);
     }
 
     /** The first write of a table: Delta creates it, partitioned by (cluster, day), with the table's settings. */
@@ -194,6 +227,7 @@ public final class Lake {
             throw new UncheckedIOException("cannot move files into " + path, e);
         }
         commitReplacement(transaction, clusters, day, actions);
+        forgetPinned(path);
     }
 
     /** Fails unless the table is partitioned by (cluster, day) and has the columns of {@code written}, in order. */
@@ -220,15 +254,12 @@ public final class Lake {
      */
     private void commitReplacement(OptimisticTransaction transaction, Collection<String> clusters, LocalDate day,
             List<Action> added) {
-        Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
-        for (String cluster : clusters) {
-            partitions.add(partitionValues(cluster, day));
-        }
+        Set<scala.collection.immutable.Map<String, String>> partitions = partitionsOf(clusters, day);
         Option<VersionChecksum> checksum = transaction.snapshot().checksumOpt();
         Option<scala.collection.immutable.Seq<AddFile>> listed = checksum.isDefined()
                 ? checksum.get().allFiles() : Option.empty();
         List<AddFile> old;
-        Expression daysRead = resolvedPartitionPredicate(transaction, clusters, day);
+        Expression daysRead = resolvedPartitionPredicate(transaction.metadata(), clusters, day);
         if (listed.isDefined()) {
             old = CollectionConverters.asJava(listed.get()).stream()
                     .filter(file -> partitions.contains(file.partitionValues())).toList();
@@ -255,12 +286,21 @@ public final class Lake {
     }
 
     /** The clusters' day as a predicate on the table's partition columns, resolved as Delta's filters are. */
-    private Expression resolvedPartitionPredicate(OptimisticTransaction transaction, Collection<String> clusters,
-            LocalDate day) {
-        StructType partitionSchema = transaction.metadata().partitionSchema();
+    private Expression resolvedPartitionPredicate(Metadata metadata, Collection<String> clusters, LocalDate day) {
+        StructType partitionSchema = metadata.partitionSchema();
         LogicalPlan analyzed = spark.createDataFrame(List.of(), partitionSchema)
                 .where(partitionPredicate(clusters, day)).queryExecution().analyzed();
         return ((Filter) analyzed).condition();
+    }
+
+    /** The Delta partition values of the clusters' day, as a file's {@code partitionValues} holds them. */
+    private static Set<scala.collection.immutable.Map<String, String>> partitionsOf(Collection<String> clusters,
+            LocalDate day) {
+        Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
+        for (String cluster : clusters) {
+            partitions.add(partitionValues(cluster, day));
+        }
+        return partitions;
     }
 
     private static scala.collection.immutable.Map<String, String> partitionValues(String cluster, LocalDate day) {
@@ -412,19 +452,69 @@ public final class Lake {
         return readAll(table).map(rows -> rows.where(partitionPredicate(java.util.List.of(cluster), day)));
     }
 
-    /** All rows as readers see them ({@link LakeTable#rows}), or empty when the table has never been written. */
+    /**
+     * All rows as readers see them ({@link LakeTable#rows}), or empty when the table has never been written; through
+     * a day's view ({@link #ofDay}), the day's rows.
+     */
     public Optional<Dataset<Row>> readAll(LakeTable table) {
         return readStored(table).map(stored -> table.rows(this, stored));
     }
 
-    /** All rows as the Delta table stores them, or empty when the table has never been written. */
+    /**
+     * All rows as the Delta table stores them, or empty when the table has never been written; through a day's view
+     * ({@link #ofDay}), the day's rows.
+     */
     public Optional<Dataset<Row>> readStored(LakeTable table) {
         String path = path(table);
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            return Optional.empty();
+        if (pinned == null) {
+            return DeltaTable.isDeltaTable(spark, path)
+                    ? Optional.of(spark.read().format("delta").load(path))
+                    : Optional.empty();
         }
-        return Optional.of(spark.read().format("delta").load(path));
+        DayFiles files = pinned.tables().get(path);
+        if (files == null) {
+            if (!DeltaTable.isDeltaTable(spark, path)) {
+                return Optional.empty();
+            }
+            files = pinned.tables().computeIfAbsent(path, this::dayFiles);
+        }
+        // A new relation for every read, as a read by path gives: one read's columns are never another's, so
+        // joining two reads of a table is not a self-join.
+        return Optional.of(files.log().createDataFrame(files.snapshot(), files.files(), false, Option.empty()));
     }
+
+    /** The pinned day's files of the table at {@code path}, from its current version. */
+    private DayFiles dayFiles(String path) {
+        DeltaLog log = DeltaLog.forTable(spark, path);
+        Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
+        Option<VersionChecksum> checksum = snapshot.checksumOpt();
+        Option<scala.collection.immutable.Seq<AddFile>> listed = checksum.isDefined()
+                ? checksum.get().allFiles() : Option.empty();
+        scala.collection.immutable.Seq<AddFile> files;
+        if (listed.isDefined()) {
+            Set<scala.collection.immutable.Map<String, String>> partitions = partitionsOf(pinned.clusters(),
+                    pinned.day());
+            files = CollectionConverters.asScala(CollectionConverters.asJava(listed.get()).stream()
+                    .filter(file -> partitions.contains(file.partitionValues())).toList()).toList();
+        } else {
+            Expression daysRead = resolvedPartitionPredicate(snapshot.metadata(), pinned.clusters(), pinned.day());
+            files = snapshot.filesForScan(CollectionConverters.asScala(List.of(daysRead)).toList(), false).files();
+        }
+        return new DayFiles(log, snapshot, files);
+    }
+
+    /** A table this view has written is listed afresh at its next read. */
+    private void forgetPinned(String path) {
+        if (pinned != null) {
+            pinned.tables().remove(path);
+        }
+    }
+
+    /** See {@link #ofDay}. */
+    private record PinnedDay(Set<String> clusters, LocalDate day, Map<String, DayFiles> tables) {}
+
+    /** A table's files of the pinned day in one version of it. */
+    private record DayFiles(DeltaLog log, Snapshot snapshot, scala.collection.immutable.Seq<AddFile> files) {}
 
     static String partitionPredicate(Collection<String> clusters, LocalDate day) {
         String inList = clusters.stream()

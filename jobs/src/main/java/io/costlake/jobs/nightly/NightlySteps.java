@@ -172,6 +172,8 @@ class NightlySteps {
             long runId = store.startRun(cluster, day, run.source(), run.startedAt());
             run.putRunId(cluster, runId);
             List<DayRows> results = new ArrayList<>();
+            // Each table's day listed once, from its version's checksum where that lists its files (Lake#ofDay).
+            Lake reads = lake.ofDay(List.of(cluster), day);
             for (Map.Entry<GoldTable, ResultTable> table : Map.of(
                     GoldTable.CONTAINER_HOUR, ResultTable.CONTAINER_COST,
                     GoldTable.NAMESPACE_DAY, ResultTable.NAMESPACE_COST,
@@ -180,11 +182,11 @@ class NightlySteps {
                     GoldTable.COST_POOL_DAY, ResultTable.COST_POOL,
                     GoldTable.VOLUME_DAY, ResultTable.STORAGE_COST,
                     GoldTable.LABEL_DAY, ResultTable.LABEL_COST).entrySet()) {
-                results.add(GoldRows.of(lake, table.getKey(), table.getValue(), cluster, day));
+                results.add(GoldRows.of(reads, table.getKey(), table.getValue(), cluster, day));
             }
-            results.add(GoldRows.of(lake, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));
-            results.add(GoldRows.of(lake, IdleGpuTable.EPISODE, ResultTable.IDLE_GPU, cluster, day));
-            results.add(GoldRows.of(lake, IdleGpuTable.UNALLOCATED, ResultTable.GPU_UNALLOCATED, cluster, day));
+            results.add(GoldRows.of(reads, QuarantineTable.INSTANCE, ResultTable.QUARANTINE, cluster, day));
+            results.add(GoldRows.of(reads, IdleGpuTable.EPISODE, ResultTable.IDLE_GPU, cluster, day));
+            results.add(GoldRows.of(reads, IdleGpuTable.UNALLOCATED, ResultTable.GPU_UNALLOCATED, cluster, day));
             long stored = store.completeDay(runId, new RunOutcome(cluster, day, counts.read(), counts.loaded(), counts.quarantined(),
                     counts.ignored(), counts.otherDay(), audit.containerSamples(), audit.unpricedSamples(),
                     audit.nodeCost(), audit.volumeCost(), audit.namespaceCost(), audit.delta(),
