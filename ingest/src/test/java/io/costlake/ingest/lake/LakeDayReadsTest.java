@@ -2,15 +2,16 @@ package io.costlake.ingest.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.costlake.ingest.lake.TestTable.contents;
+import static io.costlake.ingest.lake.TestTable.row;
+import static io.costlake.ingest.lake.TestTable.rows;
 
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +37,12 @@ class LakeDayReadsTest {
     void readsOnlyTheGivenClustersDay() {
         Lake lake = lakeWithTwoClustersOnTwoDays("crc");
 
-        assertThat(contents(lake.ofDay(List.of("prod"), DAY))).containsExactly("[prod,2026-03-01,web-1,1.0]");
-        assertThat(contents(lake.ofDay(List.of("prod", "test"), DAY)))
+        assertThat(contents(lake.ofDay(List.of("prod"), DAY), table)).containsExactly("[prod,2026-03-01,web-1,1.0]");
+        assertThat(contents(lake.ofDay(List.of("prod", "test"), DAY), table))
                 .containsExactly("[prod,2026-03-01,web-1,1.0]", "[test,2026-03-01,other,9.0]");
-        assertThat(contents(lake.ofDay(List.of("prod"), DAY.minusDays(1))))
+        assertThat(contents(lake.ofDay(List.of("prod"), DAY.minusDays(1)), table))
                 .containsExactly("[prod,2026-02-28,yesterday,3.0]");
-        assertThat(contents(lake.ofDay(List.of("prod"), DAY.plusDays(1)))).isEmpty();
+        assertThat(contents(lake.ofDay(List.of("prod"), DAY.plusDays(1)), table)).isEmpty();
     }
 
     @Test
@@ -50,8 +51,10 @@ class LakeDayReadsTest {
         try {
             Lake lake = lakeWithTwoClustersOnTwoDays("state");
 
-            assertThat(contents(lake.ofDay(List.of("prod"), DAY))).containsExactly("[prod,2026-03-01,web-1,1.0]");
-            assertThat(contents(lake.ofDay(List.of("test"), DAY))).containsExactly("[test,2026-03-01,other,9.0]");
+            assertThat(contents(lake.ofDay(List.of("prod"), DAY), table))
+                    .containsExactly("[prod,2026-03-01,web-1,1.0]");
+            assertThat(contents(lake.ofDay(List.of("test"), DAY), table))
+                    .containsExactly("[test,2026-03-01,other,9.0]");
         } finally {
             spark.conf().unset(FILES_IN_CHECKSUM);
         }
@@ -61,15 +64,15 @@ class LakeDayReadsTest {
     void keepsTheVersionItFirstReadUntilItWritesTheTableItself() {
         Lake lake = lakeWithTwoClustersOnTwoDays("pinned");
         Lake day = lake.ofDay(List.of("prod"), DAY);
-        assertThat(contents(day)).containsExactly("[prod,2026-03-01,web-1,1.0]");
+        assertThat(contents(day, table)).containsExactly("[prod,2026-03-01,web-1,1.0]");
 
         lake.replace(table, List.of("prod"), DAY, rows(row("prod", DAY, "web-2", 2.0)));
         // Every read of the day sees one version of the table, whatever another writer does meanwhile.
-        assertThat(contents(day)).containsExactly("[prod,2026-03-01,web-1,1.0]");
+        assertThat(contents(day, table)).containsExactly("[prod,2026-03-01,web-1,1.0]");
 
         day.replace(table, List.of("prod"), DAY, rows(row("prod", DAY, "web-3", 3.0)));
-        assertThat(contents(day)).containsExactly("[prod,2026-03-01,web-3,3.0]");
-        assertThat(contents(lake.ofDay(List.of("prod"), DAY))).containsExactly("[prod,2026-03-01,web-3,3.0]");
+        assertThat(contents(day, table)).containsExactly("[prod,2026-03-01,web-3,3.0]");
+        assertThat(contents(lake.ofDay(List.of("prod"), DAY), table)).containsExactly("[prod,2026-03-01,web-3,3.0]");
     }
 
     @Test
@@ -98,18 +101,5 @@ class LakeDayReadsTest {
                 rows(row("prod", DAY, "web-1", 1.0), row("test", DAY, "other", 9.0)));
         lake.replace(table, List.of("prod"), DAY.minusDays(1), rows(row("prod", DAY.minusDays(1), "yesterday", 3.0)));
         return lake;
-    }
-
-    private List<String> contents(Lake lake) {
-        return lake.readAll(table).orElseThrow().orderBy("cluster", "day", "pod").collectAsList().stream()
-                .map(Row::toString).toList();
-    }
-
-    private static Row row(String cluster, LocalDate day, String pod, double value) {
-        return RowFactory.create(cluster, Date.valueOf(day), pod, value);
-    }
-
-    private Dataset<Row> rows(Row... rows) {
-        return spark.createDataFrame(List.of(rows), TestTable.SCHEMA);
     }
 }

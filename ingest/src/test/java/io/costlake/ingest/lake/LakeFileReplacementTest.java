@@ -2,6 +2,8 @@ package io.costlake.ingest.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.costlake.ingest.lake.TestTable.row;
+import static io.costlake.ingest.lake.TestTable.rows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,11 +42,10 @@ class LakeFileReplacementTest {
     void filesReplaceTheDayOfTheGivenClustersAndNothingElse() throws IOException {
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
         TestTable table = new TestTable("bronze", "samples", false);
-        lake.replace(table, List.of("prod", "staging"), DAY, rows(
-                RowFactory.create("prod", java.sql.Date.valueOf(DAY), "old-prod", 1.0),
-                RowFactory.create("staging", java.sql.Date.valueOf(DAY), "old-staging", 2.0)));
+        lake.replace(table, List.of("prod", "staging"), DAY, rows(row("prod", DAY, "old-prod", 1.0),
+                row("staging", DAY, "old-staging", 2.0)));
         lake.replace(table, List.of("prod"), DAY.minusDays(1),
-                rows(RowFactory.create("prod", java.sql.Date.valueOf(DAY.minusDays(1)), "yesterday", 3.0)));
+                rows(row("prod", DAY.minusDays(1), "yesterday", 3.0)));
         Lake.DataFile file = parquetFile("new", RowFactory.create("web-1", 4.0), RowFactory.create("web-2", 5.0));
 
         // staging is replaced too, with no files: its day is emptied, as a write of no rows would.
@@ -78,17 +79,13 @@ class LakeFileReplacementTest {
         Lake lake = new Lake(spark, dir.resolve("lake").toString());
         TestTable table = new TestTable("bronze", "samples", false);
         lake.replace(table, List.of("prod"), DAY,
-                rows(RowFactory.create("prod", java.sql.Date.valueOf(DAY), "old-prod", 1.0)));
+                rows(row("prod", DAY, "old-prod", 1.0)));
         StructType other = new StructType().add("pod", DataTypes.StringType).add("value", DataTypes.LongType);
 
         assertThatThrownBy(() -> lake.replaceWithFiles(table, List.of("prod"), DAY, Map.of(), other))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("value:double").hasMessageContaining("value:bigint");
         assertThat(lake.readAll(table).orElseThrow().count()).isEqualTo(1);
-    }
-
-    private Dataset<Row> rows(Row... rows) {
-        return spark.createDataFrame(List.of(rows), TestTable.SCHEMA);
     }
 
     /** A Parquet file of (pod, value) rows, as a task would have staged it. */

@@ -2,15 +2,16 @@ package io.costlake.ingest.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.costlake.ingest.lake.TestTable.contents;
+import static io.costlake.ingest.lake.TestTable.row;
+import static io.costlake.ingest.lake.TestTable.rows;
 
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -99,18 +100,5 @@ class LakeReplacementTest {
         lake.replace(table, List.of("prod"), DAY, rows(row("prod", DAY, "web-2", 4.0)));
         lake.replace(table, List.of("prod"), DAY, rows(row("prod", DAY, "web-3", 5.0)));
         return contents(lake, table);
-    }
-
-    private static List<String> contents(Lake lake, TestTable table) {
-        return lake.readAll(table).orElseThrow().orderBy("cluster", "day", "pod").collectAsList().stream()
-                .map(Row::toString).toList();
-    }
-
-    private static Row row(String cluster, LocalDate day, String pod, double value) {
-        return RowFactory.create(cluster, Date.valueOf(day), pod, value);
-    }
-
-    private Dataset<Row> rows(Row... rows) {
-        return spark.createDataFrame(List.of(rows), TestTable.SCHEMA);
     }
 }
