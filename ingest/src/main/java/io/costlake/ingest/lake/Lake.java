@@ -327,9 +327,11 @@ public final class Lake {
         if (!statisticsChecked.add(path) || !DeltaTable.isDeltaTable(spark, path)) {
             return;
         }
-        Row properties = DeltaTable.forPath(spark, path).detail().select("properties").first();
-        Map<String, String> current = properties.getJavaMap(0);
-        if (!"0".equals(current.get(STATISTICS_COLUMNS))) {
+        // The property from the current version's metadata: DESCRIBE DETAIL (DeltaTable#detail) also counts the
+        // table's files, a state reconstruction in a Spark job, for each bronze table at a run's first ingest.
+        Option<String> current = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty())
+                .metadata().configuration().get(STATISTICS_COLUMNS);
+        if (!(current.isDefined() && "0".equals(current.get()))) {
             spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('"
                     + STATISTICS_COLUMNS + "' = '0')");
         }

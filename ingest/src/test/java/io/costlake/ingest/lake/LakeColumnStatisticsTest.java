@@ -75,6 +75,20 @@ class LakeColumnStatisticsTest {
         assertThat(lake.readAll(now).orElseThrow().count()).isEqualTo(2);
     }
 
+    @Test
+    void aTableAlreadyWithoutStatisticsIsNotAlteredAgainByTheNextRun() {
+        TestTable bronze = new TestTable("bronze", "samples", false);
+        new Lake(spark, dir.toString()).replace(bronze, List.of("prod"), DAY, rows(DAY, "web-1"));
+
+        // The next run's lake checks the table's property once, and finds it set: its replace is the only commit.
+        Lake nextRun = new Lake(spark, dir.toString());
+        nextRun.replace(bronze, List.of("prod"), DAY.plusDays(1), rows(DAY.plusDays(1), "web-2"));
+
+        assertThat(DeltaTable.forPath(spark, nextRun.path(bronze)).history().select("operation")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("WRITE", "WRITE");
+        assertThat(property(nextRun, bronze)).isEqualTo("0");
+    }
+
     private Dataset<Row> rows(LocalDate day, String... pods) {
         List<Row> rows = Stream.of(pods)
                 .map(pod -> RowFactory.create("prod", java.sql.Date.valueOf(day), pod, 1.5)).toList();
