@@ -23,7 +23,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -39,6 +38,7 @@ import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Format;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.constraints.Constraint;
 import org.apache.spark.sql.delta.constraints.Constraints;
@@ -148,29 +148,37 @@ public final class Lake {
                 ? rows.select(java.util.Arrays.stream(tableColumns).map(rows::col).toArray(Column[]::new))
                 : rows;
         checkLayout(transaction, path, day, inTableOrder.schema(), "rows");
-        // Rows outside the day and clusters would never be replaced by a later run of their own day: refused, as
-        // replaceWhere refuses them.
-        Constraint inDay = new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
-                parsed(partitionPredicate(clusters, day)));
         List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(inTableOrder,
-                CollectionConverters.asScala(List.of(inDay)).toList())));
+                CollectionConverters.asScala(List.of(inDay(clusters, day))).toList())));
         commitReplacement(transaction, clusters, day, actions);
         forgetPinned(path);
     }
 
-    /** The first write of a table: Delta creates it, partitioned by (cluster, day), with the table's settings. */
+    /**
+     * The first write of a table: created, partitioned by (cluster, day) with the table's settings, in the commit
+     * that adds its rows. A {@code DataFrameWriter} did the same in its own command, with a Spark job or two more
+     * per table around it, and the first run of a lake creates some twenty tables.
+     */
     private void create(LakeTable table, Collection<String> clusters, LocalDate day, Dataset<Row> rows) {
-        DataFrameWriter<Row> writer = rows.write()
-                .format("delta")
-                .mode("overwrite")
-                .option("replaceWhere", partitionPredicate(clusters, day))
-                .partitionBy("cluster", "day");
+        OptimisticTransaction transaction = DeltaLog.forTable(spark, path(table)).startTransaction();
+        newTable(transaction, table, rows.schema());
+        List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(rows,
+                CollectionConverters.asScala(List.of(inDay(clusters, day))).toList())));
+        transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
+    }
+
+    /** Makes the transaction create the table: its columns, partitioned by (cluster, day), with its settings. */
+    private void newTable(OptimisticTransaction transaction, LakeTable table, StructType schema) {
+        // A "delta." property set when the table is created: nothing to check later.
+        Map<String, String> properties = table.columnStatistics() ? Map.of() : Map.of(STATISTICS_COLUMNS, "0");
+        // Every column nullable, as Delta stores a DataFrame's schema.
+        transaction.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
+                new Format("parquet", scalaMap(Map.of())), schema.asNullable().json(),
+                CollectionConverters.asScala(PARTITION_COLUMNS).toList(), scalaMap(properties),
+                Option.apply(System.currentTimeMillis())));
         if (!table.columnStatistics()) {
-            // A "delta." option becomes a table property when the write creates the table: nothing to check later.
-            writer = writer.option(STATISTICS_COLUMNS, "0");
             statisticsChecked.add(path(table));
         }
-        writer.save(path(table));
     }
 
     /**
@@ -179,7 +187,7 @@ public final class Lake {
      * has no rows that day. The files are moved into the table and committed as they are, in one Delta
      * transaction that also removes the day's old files, instead of being read and written again: for a day's
      * bronze samples, tens of millions of rows, that rewrite was a fifth of the ingest. A table that does not
-     * exist yet is created empty first, with the settings a regular write gives it.
+     * exist yet is created by the same commit.
      */
     public void replaceWithFiles(LakeTable table, Collection<String> clusters, LocalDate day,
             Map<String, List<DataFile>> files, StructType fileSchema) {
@@ -197,12 +205,14 @@ public final class Lake {
             tableSchema = tableSchema.add(field.name(), field.dataType());
         }
         String path = path(table);
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            replace(table, clusters, day, spark.createDataFrame(List.of(), tableSchema));
-        } else if (!table.columnStatistics()) {
+        boolean exists = DeltaTable.isDeltaTable(spark, path);
+        if (exists && !table.columnStatistics()) {
             withoutColumnStatistics(table);
         }
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+        if (!exists) {
+            newTable(transaction, table, tableSchema);
+        }
         checkLayout(transaction, path, day, tableSchema, "files");
         List<Action> actions = new ArrayList<>();
         try {
@@ -226,7 +236,11 @@ public final class Lake {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move files into " + path, e);
         }
-        commitReplacement(transaction, clusters, day, actions);
+        if (exists) {
+            commitReplacement(transaction, clusters, day, actions);
+        } else {
+            transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
+        }
         forgetPinned(path);
     }
 
@@ -271,10 +285,28 @@ public final class Lake {
         }
         List<Action> actions = new ArrayList<>(added);
         old.forEach(file -> actions.add(file.remove()));
-        transaction.commit(CollectionConverters.asScala(actions).toSeq(), new DeltaOperations.Write(SaveMode.Overwrite,
+        transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
+    }
+
+    /**
+     * Every written row in the clusters' day: rows outside it would never be replaced by a later run of their own
+     * day, so they are refused, as Delta's replaceWhere refuses them.
+     */
+    private Constraint inDay(Collection<String> clusters, LocalDate day) {
+        return new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
+                parsed(partitionPredicate(clusters, day)));
+    }
+
+    /** The operation the table's history records for a day's replacement: Delta's own replaceWhere write. */
+    private static DeltaOperations.Write overwrite(Collection<String> clusters, LocalDate day) {
+        return new DeltaOperations.Write(SaveMode.Overwrite,
                 Option.apply(CollectionConverters.asScala(PARTITION_COLUMNS).toSeq()),
                 Option.apply(partitionPredicate(clusters, day)), Option.empty(), Option.empty(), Option.empty(),
-                Option.empty()));
+                Option.empty());
+    }
+
+    private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> map) {
+        return scala.collection.immutable.Map$.MODULE$.from(CollectionConverters.asScala(map));
     }
 
     private Expression parsed(String predicate) {
@@ -304,8 +336,7 @@ public final class Lake {
     }
 
     private static scala.collection.immutable.Map<String, String> partitionValues(String cluster, LocalDate day) {
-        return scala.collection.immutable.Map$.MODULE$.from(
-                CollectionConverters.asScala(Map.of("cluster", cluster, "day", day.toString())));
+        return scalaMap(Map.of("cluster", cluster, "day", day.toString()));
     }
 
     /** Same column names and types in the same order; nullability aside (Delta stores every column nullable). */
