@@ -148,9 +148,7 @@ public final class Lake {
                 ? rows.select(java.util.Arrays.stream(tableColumns).map(rows::col).toArray(Column[]::new))
                 : rows;
         checkLayout(transaction, path, day, inTableOrder.schema(), "rows");
-        List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(inTableOrder,
-                CollectionConverters.asScala(List.of(inDay(clusters, day))).toList())));
-        commitReplacement(transaction, clusters, day, actions);
+        commitReplacement(transaction, clusters, day, writeDay(transaction, inTableOrder, clusters, day));
         forgetPinned(path);
     }
 
@@ -162,9 +160,7 @@ public final class Lake {
     private void create(LakeTable table, Collection<String> clusters, LocalDate day, Dataset<Row> rows) {
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path(table)).startTransaction();
         newTable(transaction, table, rows.schema());
-        List<Action> actions = new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(rows,
-                CollectionConverters.asScala(List.of(inDay(clusters, day))).toList())));
-        transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
+        commitReplacement(transaction, clusters, day, writeDay(transaction, rows, clusters, day));
     }
 
     /** Makes the transaction create the table: its columns, partitioned by (cluster, day), with its settings. */
@@ -236,11 +232,7 @@ public final class Lake {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move files into " + path, e);
         }
-        if (exists) {
-            commitReplacement(transaction, clusters, day, actions);
-        } else {
-            transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
-        }
+        commitReplacement(transaction, clusters, day, actions);
         forgetPinned(path);
     }
 
@@ -264,45 +256,61 @@ public final class Lake {
      * file of a table of fewer than 50 files (Delta's {@code allFilesInCrc}); else from the table's state, which a
      * Spark job reconstructs from the log. A small table's replacement then runs no Spark job but its own write.
      * Either way the transaction records that it read the day's partitions, so a concurrent writer of the same
-     * day makes this commit fail instead of leaving both days' files.
+     * day makes this commit fail instead of leaving both days' files. A transaction that creates the table
+     * ({@link #newTable}) has no old files to find.
      */
     private void commitReplacement(OptimisticTransaction transaction, Collection<String> clusters, LocalDate day,
             List<Action> added) {
-        Set<scala.collection.immutable.Map<String, String>> partitions = partitionsOf(clusters, day);
-        Option<VersionChecksum> checksum = transaction.snapshot().checksumOpt();
-        Option<scala.collection.immutable.Seq<AddFile>> listed = checksum.isDefined()
-                ? checksum.get().allFiles() : Option.empty();
-        List<AddFile> old;
-        Expression daysRead = resolvedPartitionPredicate(transaction.metadata(), clusters, day);
-        if (listed.isDefined()) {
-            old = CollectionConverters.asJava(listed.get()).stream()
-                    .filter(file -> partitions.contains(file.partitionValues())).toList();
-            transaction.trackReadPredicates(CollectionConverters.asScala(List.of(daysRead)).toList(), true, true);
-            transaction.trackFilesRead(CollectionConverters.asScala(old).toList());
-        } else {
-            old = CollectionConverters.asJava(transaction.filterFiles(
-                    CollectionConverters.asScala(List.of(daysRead)).toList(), false));
-        }
         List<Action> actions = new ArrayList<>(added);
-        old.forEach(file -> actions.add(file.remove()));
-        transaction.commit(CollectionConverters.asScala(actions).toSeq(), overwrite(clusters, day));
+        if (transaction.readVersion() >= 0) {
+            oldFilesOfDay(transaction, clusters, day).forEach(file -> actions.add(file.remove()));
+        }
+        transaction.commit(CollectionConverters.asScala(actions).toSeq(), new DeltaOperations.Write(SaveMode.Overwrite,
+                Option.apply(CollectionConverters.asScala(PARTITION_COLUMNS).toSeq()),
+                Option.apply(partitionPredicate(clusters, day)), Option.empty(), Option.empty(), Option.empty(),
+                Option.empty()));
+    }
+
+    /** The files the clusters' day has in the version the transaction read, recorded as read by it. */
+    private List<AddFile> oldFilesOfDay(OptimisticTransaction transaction, Collection<String> clusters,
+            LocalDate day) {
+        Optional<List<AddFile>> listed = listedFilesOfDay(transaction.snapshot(), clusters, day);
+        Expression daysRead = resolvedPartitionPredicate(transaction.metadata(), clusters, day);
+        if (listed.isPresent()) {
+            transaction.trackReadPredicates(CollectionConverters.asScala(List.of(daysRead)).toList(), true, true);
+            transaction.trackFilesRead(CollectionConverters.asScala(listed.get()).toList());
+            return listed.get();
+        }
+        return CollectionConverters.asJava(transaction.filterFiles(
+                CollectionConverters.asScala(List.of(daysRead)).toList(), false));
     }
 
     /**
-     * Every written row in the clusters' day: rows outside it would never be replaced by a later run of their own
-     * day, so they are refused, as Delta's replaceWhere refuses them.
+     * The clusters' day's files in the snapshot's version, where its checksum lists the table's files (Delta writes
+     * them into it for a table of fewer than 50 files): no Spark job. Empty when it does not list them.
      */
-    private Constraint inDay(Collection<String> clusters, LocalDate day) {
-        return new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
-                parsed(partitionPredicate(clusters, day)));
+    private static Optional<List<AddFile>> listedFilesOfDay(Snapshot snapshot, Collection<String> clusters,
+            LocalDate day) {
+        Option<VersionChecksum> checksum = snapshot.checksumOpt();
+        if (checksum.isEmpty() || checksum.get().allFiles().isEmpty()) {
+            return Optional.empty();
+        }
+        Set<scala.collection.immutable.Map<String, String>> partitions = partitionsOf(clusters, day);
+        return Optional.of(CollectionConverters.asJava(checksum.get().allFiles().get()).stream()
+                .filter(file -> partitions.contains(file.partitionValues())).toList());
     }
 
-    /** The operation the table's history records for a day's replacement: Delta's own replaceWhere write. */
-    private static DeltaOperations.Write overwrite(Collection<String> clusters, LocalDate day) {
-        return new DeltaOperations.Write(SaveMode.Overwrite,
-                Option.apply(CollectionConverters.asScala(PARTITION_COLUMNS).toSeq()),
-                Option.apply(partitionPredicate(clusters, day)), Option.empty(), Option.empty(), Option.empty(),
-                Option.empty());
+    /**
+     * The rows written as new files of the transaction's table. Each must be in the clusters' day: rows outside it
+     * would never be replaced by a later run of their own day, so they are refused, as Delta's replaceWhere refuses
+     * them.
+     */
+    private List<Action> writeDay(OptimisticTransaction transaction, Dataset<Row> rows, Collection<String> clusters,
+            LocalDate day) {
+        Constraint inDay = new Constraints.Check("costlake replaces " + partitionPredicate(clusters, day),
+                parsed(partitionPredicate(clusters, day)));
+        return new ArrayList<>(CollectionConverters.asJava(transaction.writeFiles(rows,
+                CollectionConverters.asScala(List.of(inDay)).toList())));
     }
 
     private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> map) {
@@ -520,15 +528,10 @@ public final class Lake {
     private DayFiles dayFiles(String path) {
         DeltaLog log = DeltaLog.forTable(spark, path);
         Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
-        Option<VersionChecksum> checksum = snapshot.checksumOpt();
-        Option<scala.collection.immutable.Seq<AddFile>> listed = checksum.isDefined()
-                ? checksum.get().allFiles() : Option.empty();
+        Optional<List<AddFile>> listed = listedFilesOfDay(snapshot, pinned.clusters(), pinned.day());
         scala.collection.immutable.Seq<AddFile> files;
-        if (listed.isDefined()) {
-            Set<scala.collection.immutable.Map<String, String>> partitions = partitionsOf(pinned.clusters(),
-                    pinned.day());
-            files = CollectionConverters.asScala(CollectionConverters.asJava(listed.get()).stream()
-                    .filter(file -> partitions.contains(file.partitionValues())).toList()).toList();
+        if (listed.isPresent()) {
+            files = CollectionConverters.asScala(listed.get()).toList();
         } else {
             Expression daysRead = resolvedPartitionPredicate(snapshot.metadata(), pinned.clusters(), pinned.day());
             files = snapshot.filesForScan(CollectionConverters.asScala(List.of(daysRead)).toList(), false).files();
