@@ -52,6 +52,9 @@ import io.costlake.ingest.bronze.SeriesSamples;
  * hashing, comparing, shuffling and staging those strings for every sample was most of the allocation's time.
  */
 public final class ContainerAllocation {
+    /** The union's column with a merged request block's memory request ({@link Measure#REQUESTS}); else null. */
+    private static final String RAM_REQUEST = "ram_request";
+
     private final CostModelConfig config;
 
     public ContainerAllocation(CostModelConfig config) {
@@ -102,10 +105,11 @@ public final class ContainerAllocation {
                         Measure.CPU_USAGE.code(), col("cpu_rate"))
                 .unionByName(perSample(memory.samples(), indexed(memorySeries, nodes), step,
                         Measure.RAM_USAGE.code(), col("value")))
-                .unionByName(IntervalBlocks.of(resources.samples(), indexed(resourceSeries, nodes), step,
-                        col("measure"), col("value"), col("weight")))
+                .unionByName(requestBlocks(IntervalBlocks.of(resources.samples(), indexed(resourceSeries, nodes),
+                        step, col("measure"), col("value"), col("weight"))))
                 .unionByName(IntervalBlocks.of(capacity.samples(), indexed(nodeSeries, nodes), step,
-                        Measure.PRESENCE.code(), lit(null).cast("double"), lit(1.0)))
+                        Measure.PRESENCE.code(), lit(null).cast("double"), lit(1.0))
+                        .withColumn(RAM_REQUEST, lit(null).cast("double")))
                 .repartition(col("node_index"));
 
         // A node's own rows (its presence) have a null container_id, every container's a hash.
@@ -113,9 +117,9 @@ public final class ContainerAllocation {
                 .groupBy("day", "node_index", "bucket", "container_id")
                 .agg(coalesce(avg(Measure.CPU_USAGE.value()), lit(0.0)).as("cpu_usage"),
                         coalesce(avg(Measure.RAM_USAGE.value()), lit(0.0)).divide(NodeRates.GIB).as("ram_usage_gib"),
-                        coalesce(max(Measure.CPU_REQUEST.value()), lit(0.0)).as("cpu_request"),
-                        coalesce(max(Measure.RAM_REQUEST.value()), lit(0.0)).divide(NodeRates.GIB)
-                                .as("ram_request_gib"),
+                        coalesce(max(Measure.REQUESTS.value()), lit(0.0)).as("cpu_request"),
+                        coalesce(max(when(Measure.REQUESTS.is(), col(RAM_REQUEST))), lit(0.0))
+                                .divide(NodeRates.GIB).as("ram_request_gib"),
                         coalesce(max(Measure.GPU_WHOLE.value()), lit(0.0)).as("gpu_whole"),
                         coalesce(max(Measure.GPU_MIG.value()), lit(0.0)).as("gpu_mig"),
                         coalesce(max(Measure.GPU_SHARED.value()), lit(0.0)).as("gpu_shared"))
@@ -220,16 +224,37 @@ public final class ContainerAllocation {
 
     /**
      * A table's samples with its series' allocation columns, in the one narrow row shape all inputs are unioned
-     * into: day, node_index, bucket, container_id, measure (a {@link Measure} code), value and intervals (null:
-     * a row per sample, see {@link IntervalBlocks}). A sample fills one measure, so a row names it rather than
-     * carrying a column per measure, all but one of them null: the union is shuffled, and its rows are half as
-     * wide this way.
+     * into: day, node_index, bucket, container_id, measure (a {@link Measure} code), value, intervals (null:
+     * a row per sample, see {@link IntervalBlocks}) and {@value #RAM_REQUEST} (null but on merged request blocks,
+     * see {@link #requestBlocks}). A sample fills one measure, so a row names it rather than carrying a column per
+     * measure, all but one of them null: the union is shuffled, and its rows are half as wide this way.
      */
     private static Dataset<Row> perSample(Dataset<Row> samples, Dataset<Row> series, int step, Column measure,
             Column value) {
         return samples.join(broadcast(series.drop("day")), JoinKeys.of("series"))
                 .select(col("day"), col("node_index"), bucket(step), col("container_id"), measure.as("measure"),
-                        value.as("value"), lit(null).cast("long").as(IntervalBlocks.INTERVALS));
+                        value.as("value"), lit(null).cast("long").as(IntervalBlocks.INTERVALS),
+                        lit(null).cast("double").as(RAM_REQUEST));
+    }
+
+    /**
+     * A container's CPU and memory request blocks of the same intervals as one row (measure {@link
+     * Measure#REQUESTS}: the CPU request as its value, the memory request in {@value #RAM_REQUEST}), with the
+     * blocks of series that fill no measure but mark the container present; GPU request blocks as they are. Both
+     * requests come from the same scrapes, so their blocks nearly always hold the same intervals: the expanded
+     * union has a row per container and interval for both instead of one for each, a quarter fewer rows for the
+     * allocation's aggregation to look up. Blocks whose intervals differ stay apart, which the maxima don't mind.
+     */
+    private static Dataset<Row> requestBlocks(Dataset<Row> blocks) {
+        Column measure = col("block_measure");
+        Column isGpu = measure.isin(Measure.GPU_WHOLE.ordinal(), Measure.GPU_MIG.ordinal(),
+                Measure.GPU_SHARED.ordinal());
+        return blocks.withColumnRenamed("measure", "block_measure")
+                .groupBy(col("day"), col("node_index"), col("bucket"), col("container_id"),
+                        col(IntervalBlocks.INTERVALS), when(isGpu, measure).otherwise(Measure.REQUESTS.code())
+                                .as("measure"))
+                .agg(max(when(isGpu.or(measure.equalTo(Measure.CPU_REQUEST.ordinal())), col("value"))).as("value"),
+                        max(when(measure.equalTo(Measure.RAM_REQUEST.ordinal()), col("value"))).as(RAM_REQUEST));
     }
 
     /** A container series' node (its label, else its pod's), container id and the given columns of it. */
@@ -321,17 +346,29 @@ public final class ContainerAllocation {
      * never stored, only shuffled within one allocation, so reordering the constants changes nothing outside.
      */
     private enum Measure {
-        CPU_USAGE, RAM_USAGE, CPU_REQUEST, RAM_REQUEST, GPU_WHOLE, GPU_MIG, GPU_SHARED,
+        CPU_USAGE, RAM_USAGE,
+        /** A series' CPU or memory request: what a request block is before {@link #requestBlocks} merges it. */
+        CPU_REQUEST, RAM_REQUEST,
+        GPU_WHOLE, GPU_MIG, GPU_SHARED,
         /** A node's capacity sample: the node was there in that interval. */
-        PRESENCE;
+        PRESENCE,
+        /**
+         * A container's requests of a block, merged: the CPU request as the value, the memory request in
+         * {@value ContainerAllocation#RAM_REQUEST}.
+         */
+        REQUESTS;
 
         Column code() {
             return lit(ordinal());
         }
 
+        Column is() {
+            return col("measure").equalTo(ordinal());
+        }
+
         /** The row's value where it measures this, else null (which the aggregates skip). */
         Column value() {
-            return when(col("measure").equalTo(ordinal()), col("value"));
+            return when(is(), col("value"));
         }
     }
 }
