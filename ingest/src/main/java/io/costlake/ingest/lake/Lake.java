@@ -361,9 +361,10 @@ public final class Lake {
         return true;
     }
 
+    /** Turns off column statistics of an existing table (both callers have just found it), once per lake. */
     private void withoutColumnStatistics(LakeTable table) {
         String path = path(table);
-        if (!statisticsChecked.add(path) || !DeltaTable.isDeltaTable(spark, path)) {
+        if (!statisticsChecked.add(path)) {
             return;
         }
         // The property from the current version's metadata: DESCRIBE DETAIL (DeltaTable#detail) also counts the
