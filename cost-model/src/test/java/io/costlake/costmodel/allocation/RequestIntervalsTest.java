@@ -1,6 +1,5 @@
 package io.costlake.costmodel.allocation;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,12 +76,12 @@ class RequestIntervalsTest {
         new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "default");
         new CostAttribution(lake, PRICES, CostModelConfig.defaults().withStepSeconds(3600)).attribute(List.of("c1"),
                 DAY);
-        pods = new java.util.HashMap<>();
+        pods = new HashMap<>();
         for (Row row : lake.read(GoldTable.CONTAINER_HOUR, "c1", DAY).orElseThrow().groupBy("pod")
                 .agg(sum("cpu_request_core_hours").as("cpu_request"), sum("ram_request_gib_hours").as("ram_request"),
                         sum("ram_billable_gib_hours").as("ram_billable"),
                         sum("cpu_billable_core_hours").as("cpu_billable"))
-                .where(col("pod").isNotNull()).collectAsList()) {
+                .collectAsList()) {
             pods.put(row.getAs("pod"), row);
         }
     }
