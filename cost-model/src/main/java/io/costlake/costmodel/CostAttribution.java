@@ -72,8 +72,8 @@ public final class CostAttribution {
 
         Dataset<Row> nodeLabels = latestBronze(reads, BronzeTable.OBJECT_LABELS, clusters, day)
                 .where(col("object_kind").equalTo("node")).withColumnRenamed("name", "node");
-        Dataset<Row> rates = new NodeRates(spark, prices).rates(
-                        bronze(reads, BronzeTable.NODE_CAPACITY, clusters, day), nodeLabels,
+        SeriesSamples capacity = bySeries(reads, BronzeTable.NODE_CAPACITY, clusters, day);
+        Dataset<Row> rates = new NodeRates(spark, prices).rates(capacity, nodeLabels,
                         latestBronze(reads, BronzeTable.GPU, clusters, day),
                         bronze(reads, BronzeTable.OPENCOST_PRICE, clusters, day))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -87,7 +87,6 @@ public final class CostAttribution {
             SeriesSamples cpuUsage = bySeries(reads, BronzeTable.CONTAINER_CPU_USAGE, clusters, day);
             SeriesSamples memory = bySeries(reads, BronzeTable.CONTAINER_MEMORY, clusters, day);
             SeriesSamples resources = bySeries(reads, BronzeTable.CONTAINER_RESOURCE, clusters, day);
-            SeriesSamples capacity = bySeries(reads, BronzeTable.NODE_CAPACITY, clusters, day);
             Allocations allocations = new ContainerAllocation(config)
                     .allocate(cpuUsage, memory, resources, capacity, podInfo, rates);
             cached.addAll(allocations.persisted());

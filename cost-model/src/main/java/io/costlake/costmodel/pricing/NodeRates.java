@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.costlake.costmodel.JoinKeys;
 import io.costlake.costmodel.LatestValues;
+import io.costlake.ingest.bronze.SeriesSamples;
 import io.costlake.ingest.pricing.PriceBook;
 
 /**
@@ -68,24 +69,19 @@ public final class NodeRates {
      * Columns: cluster, day, node, instance_type, gpu_model, cpu_cores, ram_gib, gpus, gpu_replicas,
      * hourly_price, price_source, cpu_rate, ram_rate, gpu_rate, capacity_type.
      *
-     * @param capacity bronze node_capacity rows
+     * @param capacity bronze node_capacity samples by series
      * @param nodeLabels bronze object_labels rows of kind node
      * @param gpuSamples bronze gpu rows, only read for the GPU model: a series' last sample will do
      * @param openCostPrices bronze opencost_price rows
      */
-    public Dataset<Row> rates(Dataset<Row> capacity, Dataset<Row> nodeLabels, Dataset<Row> gpuSamples,
+    public Dataset<Row> rates(SeriesSamples capacity, Dataset<Row> nodeLabels, Dataset<Row> gpuSamples,
             Dataset<Row> openCostPrices) {
-        Column resource = col("resource");
-        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
-        Dataset<Row> caps = capacity.groupBy("cluster", "day", "node").agg(
-                max(when(resource.equalTo("cpu"), col("value"))).as("cpu_cores"),
-                max(when(resource.equalTo("memory"), col("value"))).divide(GIB).as("ram_gib"),
-                max(when(resource.equalTo("nvidia_com_gpu"), col("value"))).as("gpu_capacity"),
-                max(when(resource.equalTo("nvidia_com_gpu_shared"), col("value"))).as("gpu_shared_capacity"),
-                sum(when(migSlices.notEqual(""), col("value").multiply(migSlices.cast("double")))).as("mig_slices"));
+        Dataset<Row> caps = capacities(capacity);
         // MIG capacity is one value per profile per sample: the day's total is the sum over profiles of
         // one sample, so divide the summed slices by the number of samples.
-        Dataset<Row> migPerSample = capacity.where(resource.startsWith("nvidia_com_mig_"))
+        Dataset<Row> migSeries = capacitySeries(capacity.series()).where(Capacity.MIG.is());
+        Dataset<Row> migPerSample = capacity.samples()
+                .join(broadcast(migSeries), JoinKeys.of("cluster", "day", "series"))
                 .groupBy("cluster", "day", "node").agg(count_distinct(col("ts")).as("mig_samples"));
         Dataset<Row> labels = LatestValues.per("cluster", "node")
                 .value("instance_type", col("labels").getItem("label_node_kubernetes_io_instance_type"))
@@ -170,6 +166,58 @@ public final class NodeRates {
                 .select("cluster", "day", "node", "instance_type", "gpu_model", "cpu_cores", "ram_gib", "gpus",
                         "gpu_replicas", "hourly_price", "price_source", "cpu_rate", "ram_rate", "gpu_rate",
                         "capacity_type");
+    }
+
+    /**
+     * Per (cluster, day, node): cpu_cores, ram_gib, gpu_capacity, gpu_shared_capacity (the largest sample of
+     * each) and mig_slices (the MIG profiles' samples times their slices, summed). Each series' samples are
+     * reduced to their maximum and sum first, grouped by the series, and what a series measures is
+     * worked out once per series: a day of a 750-node cluster has 2.7 million capacity samples of a few thousand
+     * series, and naming each sample's resource (string comparisons and a regular expression per sample) was most
+     * of reading them.
+     */
+    private static Dataset<Row> capacities(SeriesSamples capacity) {
+        Dataset<Row> perSeries = capacity.samples().groupBy("cluster", "day", "series")
+                .agg(max("value").as("max_value"), sum("value").as("sum_value"));
+        return perSeries.join(broadcast(capacitySeries(capacity.series())), JoinKeys.of("cluster", "day", "series"))
+                .groupBy("cluster", "day", "node").agg(
+                        max(Capacity.CPU.value("max_value")).as("cpu_cores"),
+                        max(Capacity.MEMORY.value("max_value")).divide(GIB).as("ram_gib"),
+                        max(Capacity.GPU.value("max_value")).as("gpu_capacity"),
+                        max(Capacity.GPU_SHARED.value("max_value")).as("gpu_shared_capacity"),
+                        sum(Capacity.MIG.value("sum_value").multiply(col("mig_profile_slices"))).as("mig_slices"));
+    }
+
+    /** Each capacity series' node, the {@link Capacity} it measures (null: another resource) and MIG slices. */
+    private static Dataset<Row> capacitySeries(Dataset<Row> series) {
+        Column resource = col("resource");
+        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        return series.select(col("cluster"), col("day"), col("series"), col("node"),
+                when(resource.equalTo("cpu"), Capacity.CPU.code())
+                        .when(resource.equalTo("memory"), Capacity.MEMORY.code())
+                        .when(resource.equalTo("nvidia_com_gpu"), Capacity.GPU.code())
+                        .when(resource.equalTo("nvidia_com_gpu_shared"), Capacity.GPU_SHARED.code())
+                        .when(migSlices.notEqual(""), Capacity.MIG.code())
+                        .as("capacity"),
+                when(migSlices.notEqual(""), migSlices.cast("double")).as("mig_profile_slices"));
+    }
+
+    /** What a node capacity series measures, as its code (the ordinal) in {@link #capacitySeries}' rows. */
+    private enum Capacity {
+        CPU, MEMORY, GPU, GPU_SHARED, MIG;
+
+        Column code() {
+            return lit(ordinal());
+        }
+
+        Column is() {
+            return col("capacity").equalTo(ordinal());
+        }
+
+        /** The column's value on rows of series of this capacity, else null (which the aggregates skip). */
+        Column value(String column) {
+            return when(is(), col(column));
+        }
     }
 
     private Dataset<Row> priceTable(Map<String, Double> entries, String keyColumn, String priceColumn) {

@@ -82,6 +82,12 @@ class NodePricingRulesTest {
                 .series("node_cpu_hourly_cost", 0.03, "node", "n-gpu-opencost", "instance_type", "gpu4")
                 .series("node_ram_hourly_cost", 0.005, "node", "n-gpu-opencost", "instance_type", "gpu4")
                 .series("node_gpu_hourly_cost", 2.90, "node", "n-gpu-opencost", "instance_type", "gpu4")
+                // MIG only: two 3g.40gb and one 1g.10gb slice advertised, no GPU count anywhere else.
+                .node("n-mig", "mig7", 8, 32, 0)
+                .series("kube_node_status_capacity", 2, "node", "n-mig", "resource", "nvidia_com_mig_3g_40gb",
+                        "unit", "integer")
+                .series("kube_node_status_capacity", 1, "node", "n-mig", "resource", "nvidia_com_mig_1g_10gb",
+                        "unit", "integer")
                 .container("shop", "web-0", "n-karpenter", 2, 1, 4, 6)
                 .container("shop", "api-0", "n-opencost-rates", 1, 0.5, 2, 1)
                 .container("ml", "train-0", "n-gpu-opencost", 2, 2, 8, 8, "nvidia_com_gpu", 1, 0, 24)
@@ -149,6 +155,15 @@ class NodePricingRulesTest {
     }
 
     @Test
+    void countsAMigOnlyNodesGpusFromTheSlicesOfItsProfiles() {
+        // Each hourly sample advertises 2 × 3 + 1 × 1 = 7 slices: 168 over the day's 24 samples, 7 a sample, one
+        // GPU. mig7 has no price: default rates 8 × 0.03 + 32 × 0.005 + 1 × 2.00 = 2.40 $/h.
+        assertThat(nodes.get("n-mig").<Double>getAs("gpus")).isEqualTo(1.0);
+        assertNode("n-mig", "on-demand", "default_rates", 2.40);
+        assertThat(nodes.get("n-mig").<Double>getAs("gpu_rate")).isCloseTo(2.00, within(EXACT));
+    }
+
+    @Test
     void pricesVolumesByOpenCostThenStorageClassThenDefault() {
         // pv-opencost: 100 GiB × 0.0002 $/GiB-h × 24 = 0.48 (gp3 would give 0.24).
         assertVolume("pv-opencost", "opencost", 0.0002 * 730, 0.48);
@@ -160,12 +175,12 @@ class NodePricingRulesTest {
 
     @Test
     void booksBalanceWhenOnlySomeNodesHaveOpenCostPrices() {
-        // nodes: 3 on-demand cpu8/cpu8b × 19.20 = 57.60; 5 spot × 5.76 = 28.80; opencost 12.00 + 6.912 + 297.60
-        //        → 402.912; volumes 0.48 + 0.24 + 0.096 = 0.816.
+        // nodes: 3 on-demand cpu8/cpu8b × 19.20 = 57.60; 5 spot × 5.76 = 28.80; opencost 12.00 + 6.912 + 297.60;
+        //        MIG at default rates 57.60 → 460.512; volumes 0.48 + 0.24 + 0.096 = 0.816.
         ClusterDayAudit audit = result.audits().get(0);
-        assertThat(audit.nodeCost()).isCloseTo(402.912, within(EXACT));
+        assertThat(audit.nodeCost()).isCloseTo(460.512, within(EXACT));
         assertThat(audit.volumeCost()).isCloseTo(0.816, within(EXACT));
-        assertThat(audit.namespaceCost()).isCloseTo(403.728, within(EXACT));
+        assertThat(audit.namespaceCost()).isCloseTo(461.328, within(EXACT));
         assertThat(audit.balanced()).isTrue();
     }
 
