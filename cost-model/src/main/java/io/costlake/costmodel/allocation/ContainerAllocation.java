@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -277,7 +276,7 @@ public final class ContainerAllocation {
      */
     private static Dataset<Row> resourceSeries(Dataset<Row> resources, Dataset<Row> podNodes) {
         Column resource = col("resource");
-        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        Column migSlices = NodeRates.migSlices(resource);
         Column requests = col("kind").equalTo("requests");
         // A series fills one measure; one that fills none (the request of another resource) still marks its
         // container present in its intervals, as it always has.
@@ -285,10 +284,10 @@ public final class ContainerAllocation {
                 when(requests.and(resource.equalTo("cpu")), Measure.CPU_REQUEST.code())
                         .when(requests.and(resource.equalTo("memory")), Measure.RAM_REQUEST.code())
                         .when(resource.equalTo("nvidia_com_gpu"), Measure.GPU_WHOLE.code())
-                        .when(migSlices.notEqual(""), Measure.GPU_MIG.code())
+                        .when(migSlices.isNotNull(), Measure.GPU_MIG.code())
                         .when(resource.equalTo("nvidia_com_gpu_shared"), Measure.GPU_SHARED.code())
                         .as("measure"),
-                when(migSlices.notEqual(""), migSlices.cast("double").divide(NodeRates.MIG_SLICES_PER_GPU))
+                when(migSlices.isNotNull(), migSlices.divide(NodeRates.MIG_SLICES_PER_GPU))
                         .otherwise(lit(1.0)).as("weight"));
     }
 

@@ -76,12 +76,12 @@ public final class NodeRates {
      */
     public Dataset<Row> rates(SeriesSamples capacity, Dataset<Row> nodeLabels, Dataset<Row> gpuSamples,
             Dataset<Row> openCostPrices) {
-        Dataset<Row> caps = capacities(capacity);
+        Dataset<Row> series = capacitySeries(capacity.series());
+        Dataset<Row> caps = capacities(capacity.samples(), series);
         // MIG capacity is one value per profile per sample: the day's total is the sum over profiles of
         // one sample, so divide the summed slices by the number of samples.
-        Dataset<Row> migSeries = capacitySeries(capacity.series()).where(Capacity.MIG.is());
         Dataset<Row> migPerSample = capacity.samples()
-                .join(broadcast(migSeries), JoinKeys.of("cluster", "day", "series"))
+                .join(broadcast(series.where(Capacity.MIG.is())), JoinKeys.of("cluster", "day", "series"))
                 .groupBy("cluster", "day", "node").agg(count_distinct(col("ts")).as("mig_samples"));
         Dataset<Row> labels = LatestValues.per("cluster", "node")
                 .value("instance_type", col("labels").getItem("label_node_kubernetes_io_instance_type"))
@@ -169,17 +169,18 @@ public final class NodeRates {
     }
 
     /**
-     * Per (cluster, day, node): cpu_cores, ram_gib, gpu_capacity, gpu_shared_capacity (the largest sample of
-     * each) and mig_slices (the MIG profiles' samples times their slices, summed). Each series' samples are
+     * Per (cluster, day, node) of the samples, given their {@link #capacitySeries}: cpu_cores, ram_gib,
+     * gpu_capacity, gpu_shared_capacity (the largest sample of each) and mig_slices (the MIG profiles' samples times
+     * their slices, summed). Each series' samples are
      * reduced to their maximum and sum first, grouped by the series, and what a series measures is
      * worked out once per series: a day of a 750-node cluster has 2.7 million capacity samples of a few thousand
      * series, and naming each sample's resource (string comparisons and a regular expression per sample) was most
      * of reading them.
      */
-    private static Dataset<Row> capacities(SeriesSamples capacity) {
-        Dataset<Row> perSeries = capacity.samples().groupBy("cluster", "day", "series")
+    private static Dataset<Row> capacities(Dataset<Row> samples, Dataset<Row> series) {
+        Dataset<Row> perSeries = samples.groupBy("cluster", "day", "series")
                 .agg(max("value").as("max_value"), sum("value").as("sum_value"));
-        return perSeries.join(broadcast(capacitySeries(capacity.series())), JoinKeys.of("cluster", "day", "series"))
+        return perSeries.join(broadcast(series), JoinKeys.of("cluster", "day", "series"))
                 .groupBy("cluster", "day", "node").agg(
                         max(Capacity.CPU.value("max_value")).as("cpu_cores"),
                         max(Capacity.MEMORY.value("max_value")).divide(GIB).as("ram_gib"),
@@ -191,15 +192,24 @@ public final class NodeRates {
     /** Each capacity series' node, the {@link Capacity} it measures (null: another resource) and MIG slices. */
     private static Dataset<Row> capacitySeries(Dataset<Row> series) {
         Column resource = col("resource");
-        Column migSlices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        Column migSlices = migSlices(resource);
         return series.select(col("cluster"), col("day"), col("series"), col("node"),
                 when(resource.equalTo("cpu"), Capacity.CPU.code())
                         .when(resource.equalTo("memory"), Capacity.MEMORY.code())
                         .when(resource.equalTo("nvidia_com_gpu"), Capacity.GPU.code())
                         .when(resource.equalTo("nvidia_com_gpu_shared"), Capacity.GPU_SHARED.code())
-                        .when(migSlices.notEqual(""), Capacity.MIG.code())
+                        .when(migSlices.isNotNull(), Capacity.MIG.code())
                         .as("capacity"),
-                when(migSlices.notEqual(""), migSlices.cast("double")).as("mig_profile_slices"));
+                migSlices.as("mig_profile_slices"));
+    }
+
+    /**
+     * The compute slices of a MIG profile's resource name ({@code nvidia_com_mig_3g_40gb}: 3.0), null for any
+     * other resource. Capacities and requests name MIG profiles alike.
+     */
+    public static Column migSlices(Column resource) {
+        Column slices = regexp_extract(resource, "^nvidia_com_mig_([0-9]+)g", 1);
+        return when(slices.notEqual(""), slices.cast("double"));
     }
 
     /** What a node capacity series measures, as its code (the ordinal) in {@link #capacitySeries}' rows. */
