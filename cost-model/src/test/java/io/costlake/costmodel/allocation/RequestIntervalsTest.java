@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,12 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.costlake.costmodel.CostAttribution;
 import io.costlake.costmodel.CostModelConfig;
 import io.costlake.costmodel.GoldTable;
-import io.costlake.ingest.bronze.BronzeIngest;
-import io.costlake.ingest.files.MetricsFiles;
+import io.costlake.costmodel.testing.FixtureLake;
 import io.costlake.ingest.lake.Lake;
 import io.costlake.ingest.pricing.PriceBook;
 import io.costlake.ingest.testing.OpenMetricsFixture;
-import io.costlake.ingest.testing.TestSpark;
 
 /**
  * A container's CPU and memory requests are shuffled as blocks of intervals, merged into one row where both hold
@@ -49,7 +46,6 @@ class RequestIntervalsTest {
 
     @BeforeAll
     void attributeADayOfChangingRequests() {
-        SparkSession spark = TestSpark.session();
         OpenMetricsFixture fixture = OpenMetricsFixture.day(DAY, 3600, "c1")
                 .node("n1", "cpu8", 8, 32, 0)
                 // Both requests all day, in the same scrapes: their blocks merge.
@@ -71,9 +67,7 @@ class RequestIntervalsTest {
             }
         }
         Path file = fixture.writeTo(dir.resolve("day.om"));
-        Lake lake = new Lake(spark, dir.resolve("lake").toString());
-        MetricsFiles files = new MetricsFiles(spark);
-        new BronzeIngest(lake).ingest(files, files.files(file.toString(), DAY), DAY, "default");
+        Lake lake = FixtureLake.ingest(file, DAY, dir.resolve("lake"));
         new CostAttribution(lake, PRICES, CostModelConfig.defaults().withStepSeconds(3600)).attribute(List.of("c1"),
                 DAY);
         pods = new HashMap<>();
