@@ -17,7 +17,7 @@ public final class CostlakeSpark {
 
     public static SparkSession session(String master) {
         requireNonNull(master, "master is null");
-        SparkSession.Builder builder = SparkSession.builder().appName("costlake").config(conf());
+        SparkSession.Builder builder = SparkSession.builder().appName("costlake").config(conf(master));
         if (!master.isBlank()) {
             builder.master(master);
         }
@@ -28,9 +28,13 @@ public final class CostlakeSpark {
      * The session's settings: the spark.* system properties (spark-submit --conf, {@code --spark-conf}, -D) win over
      * costlake's defaults, so a cluster's own settings are never silently replaced.
      */
-    static SparkConf conf() {
+    static SparkConf conf(String master) {
         SparkConf conf = new SparkConf();
         defaults().forEach(conf::setIfMissing);
+        // An empty master is spark-submit's, which SparkConf has read from the system properties.
+        if ((master.isBlank() ? conf.get("spark.master", "") : master).startsWith("local")) {
+            localDefaults().forEach(conf::setIfMissing);
+        }
         return conf;
     }
 
@@ -68,5 +72,16 @@ public final class CostlakeSpark {
         // stage's task time fell 8 %; the idle-GPU aggregations, whose groups fit the small map, did not change.
         defaults.put("spark.sql.codegen.aggregate.map.twolevel.enabled", "false");
         return defaults;
+    }
+
+    /**
+     * What only a local master gets: the file system of {@code file:} paths (the lake on the local disk and every
+     * staging directory) without a chmod or readlink process per file created or renamed, which Hadoop forks when
+     * its native library is missing, as it is from Maven. A cluster's executors load the application's jar only
+     * after their Hadoop configuration, and write to shared storage, not to file: paths.
+     */
+    static Map<String, String> localDefaults() {
+        return Map.of("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName(),
+                "spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFileSystem.Context.class.getName());
     }
 }

@@ -26,10 +26,21 @@ class CostlakeSparkTest {
         before = System.setProperty(PARTITIONS, "200");
         System.clearProperty(WRITERS);
 
-        SparkConf conf = CostlakeSpark.conf();
+        SparkConf conf = CostlakeSpark.conf("local[2]");
 
         assertThat(conf.get(PARTITIONS)).isEqualTo("200");
         assertThat(conf.get(WRITERS)).isEqualTo("32");
         assertThat(conf.get("spark.sql.extensions")).isEqualTo("io.delta.sql.DeltaSparkSessionExtension");
+    }
+
+    @Test
+    void onlyALocalMasterWritesFilePathsWithoutForkingProcesses() {
+        // A cluster's executors would look the class up before they have the application's jar.
+        String fileSystem = "spark.hadoop.fs.file.impl";
+
+        assertThat(CostlakeSpark.conf("local[2]").get(fileSystem)).isEqualTo(ForklessLocalFileSystem.class.getName());
+        assertThat(CostlakeSpark.conf("local[2]").get("spark.hadoop.fs.AbstractFileSystem.file.impl"))
+                .isEqualTo(ForklessLocalFileSystem.Context.class.getName());
+        assertThat(CostlakeSpark.conf("spark://127.0.0.1:7077").contains(fileSystem)).isFalse();
     }
 }
