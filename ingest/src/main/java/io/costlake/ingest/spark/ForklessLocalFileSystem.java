@@ -1,11 +1,21 @@
 package io.costlake.ingest.spark;
 
+import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
@@ -18,6 +28,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.local.LocalConfigKeys;
+import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -45,12 +56,35 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
                 super.setPermission(path, permission);
                 return;
             }
-            // FsPermission prints the nine rwx characters of its user, group and other actions, as ls does.
-            Set<PosixFilePermission> posix = PosixFilePermissions.fromString(permission.toString());
             try {
-                Files.setPosixFilePermissions(pathToFile(path).toPath(), posix);
+                Files.setPosixFilePermissions(pathToFile(path).toPath(), posix(permission));
             } catch (UnsupportedOperationException notPosix) {
                 super.setPermission(path, permission);
+            }
+        }
+
+        /**
+         * The bits chmod would set from the permission's octal value. Built from its actions, not parsed from its
+         * text: a permission may be an {@code FsCreateModes}, whose text names both its masked and its unmasked mode.
+         */
+        private static Set<PosixFilePermission> posix(FsPermission permission) {
+            Set<PosixFilePermission> posix = EnumSet.noneOf(PosixFilePermission.class);
+            add(posix, permission.getUserAction(), OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
+            add(posix, permission.getGroupAction(), GROUP_READ, GROUP_WRITE, GROUP_EXECUTE);
+            add(posix, permission.getOtherAction(), OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE);
+            return posix;
+        }
+
+        private static void add(Set<PosixFilePermission> posix, FsAction action, PosixFilePermission read,
+                PosixFilePermission write, PosixFilePermission execute) {
+            if (action.implies(FsAction.READ)) {
+                posix.add(read);
+            }
+            if (action.implies(FsAction.WRITE)) {
+                posix.add(write);
+            }
+            if (action.implies(FsAction.EXECUTE)) {
+                posix.add(execute);
             }
         }
 

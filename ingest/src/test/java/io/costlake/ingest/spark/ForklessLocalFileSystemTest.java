@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.AbstractFileSystem;
+import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,6 +19,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsCreateModes;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,26 @@ class ForklessLocalFileSystemTest {
     }
 
     @Test
+    void setsAPermissionWithAMaskedAndAnUnmaskedModeAsHadoopDoes() throws Exception {
+        // What a create through FileContext may carry: 0777 under the umask 022, so the mode set is 0755. Its text
+        // names both modes ("{ masked: rwxr-xr-x, unmasked: rwxrwxrwx }"), so the bits are taken from its actions.
+        FsPermission createModes = FsCreateModes.applyUMask(new FsPermission((short) 0777),
+                new FsPermission((short) 022));
+        java.nio.file.Path byHadoop = Files.createDirectory(dir.resolve("by-hadoop"));
+        java.nio.file.Path byForkless = Files.createDirectory(dir.resolve("by-forkless"));
+
+        try (FileSystem hadoop = rawHadoop(); FileSystem forkless = forkless()) {
+            hadoop.setPermission(new Path(byHadoop.toUri()), createModes);
+            assertThat(processesStartedBy(() -> forkless.setPermission(new Path(byForkless.toUri()), createModes)))
+                    .isEmpty();
+        }
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(byForkless)))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(byHadoop)))
+                .isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
     void givesTheLinkStatusHadoopGivesAndRenamesThroughFileContext() throws Exception {
         java.nio.file.Path file = Files.writeString(dir.resolve("file"), "x");
         java.nio.file.Path link = Files.createSymbolicLink(dir.resolve("link"), file);
@@ -76,7 +99,7 @@ class ForklessLocalFileSystemTest {
         FileContext context = FileContext.getFileContext(LOCAL, configuration());
         Path from = new Path(dir.resolve("version.tmp").toUri());
         Path to = new Path(dir.resolve("version.json").toUri());
-        try (FSDataOutputStream out = context.create(from, java.util.EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE))) {
+        try (FSDataOutputStream out = context.create(from, EnumSet.of(CreateFlag.CREATE))) {
             out.writeBytes("{}");
         }
         List<String> started = processesStartedBy(() -> context.rename(from, to, Options.Rename.NONE));
