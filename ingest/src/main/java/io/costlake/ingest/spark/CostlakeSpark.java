@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -13,7 +14,15 @@ import org.apache.spark.sql.SparkSession;
  * Spark master URL (spark://, k8s://, yarn) works because nothing here assumes a local file system.
  */
 public final class CostlakeSpark {
+    /** local, local[N], local[*] and local[N,F]: executors in this JVM (local-cluster[...] starts other JVMs). */
+    private static final Pattern LOCAL = Pattern.compile("local(\\[.*])?");
+
     private CostlakeSpark() {}
+
+    /** Whether a master URL runs the executors in this JVM. */
+    public static boolean isLocal(String master) {
+        return LOCAL.matcher(master).matches();
+    }
 
     public static SparkSession session(String master) {
         requireNonNull(master, "master is null");
@@ -32,7 +41,7 @@ public final class CostlakeSpark {
         SparkConf conf = new SparkConf();
         defaults().forEach(conf::setIfMissing);
         // An empty master is spark-submit's, which SparkConf has read from the system properties.
-        if ((master.isBlank() ? conf.get("spark.master", "") : master).startsWith("local")) {
+        if (isLocal(master.isBlank() ? conf.get("spark.master", "") : master)) {
             localDefaults().forEach(conf::setIfMissing);
         }
         return conf;

@@ -35,12 +35,13 @@ class CostlakeSparkTest {
 
     @Test
     void onlyALocalMasterWritesFilePathsWithoutForkingProcesses() {
-        // A cluster's executors would look the class up before they have the application's jar.
+        // A cluster's executors, local-cluster's too, would look the class up before they have the application's jar.
         String fileSystem = "spark.hadoop.fs.file.impl";
 
         assertThat(CostlakeSpark.conf("local[2]").get(fileSystem)).isEqualTo(ForklessLocalFileSystem.class.getName());
         assertThat(CostlakeSpark.conf("local[2]").get("spark.hadoop.fs.AbstractFileSystem.file.impl"))
                 .isEqualTo(ForklessLocalFileSystem.Context.class.getName());
         assertThat(CostlakeSpark.conf("spark://127.0.0.1:7077").contains(fileSystem)).isFalse();
+        assertThat(CostlakeSpark.conf("local-cluster[1,1,1024]").contains(fileSystem)).isFalse();
     }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,7 +28,6 @@ import io.costlake.ingest.spark.CostlakeSpark;
  */
 public final class SparkDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(SparkDeployment.class);
-    private static final Pattern LOCAL = Pattern.compile("local(\\[.*])?");
     static final String SUBMITTED_MASTER = "spark.master";
     static final String JARS = "spark.jars";
 
@@ -54,7 +52,7 @@ public final class SparkDeployment {
         String master = submitted != null ? "" : configuredMaster;
         String effective = submitted != null ? submitted : configuredMaster;
         Map<String, String> settings = new LinkedHashMap<>(conf);
-        if (!isLocal(effective)) {
+        if (!CostlakeSpark.isLocal(effective)) {
             String shipped = Stream.concat(Stream.of(systemProperties.get(JARS), conf.get(JARS)),
                             executorJars.get().stream().map(jar -> jar.toUri().toString()))
                     .filter(jars -> jars != null && !jars.isBlank())
@@ -73,14 +71,10 @@ public final class SparkDeployment {
         deployment.settings.forEach(System::setProperty);
         if (deployment.master.isEmpty()) {
             LOG.info("Spark master {} (set by spark-submit)", systemProperties.get(SUBMITTED_MASTER));
-        } else if (!isLocal(deployment.master)) {
+        } else if (!CostlakeSpark.isLocal(deployment.master)) {
             LOG.info("Spark master {}; executors get {}", deployment.master, deployment.settings.get(JARS));
         }
         return CostlakeSpark.session(deployment.master);
-    }
-
-    static boolean isLocal(String master) {
-        return LOCAL.matcher(master).matches();
     }
 
     String master() {
