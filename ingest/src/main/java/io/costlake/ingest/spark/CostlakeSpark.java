@@ -90,7 +90,8 @@ public final class CostlakeSpark {
      * after their Hadoop configuration, and write to shared storage, not to file: paths.
      */
     static Map<String, String> localDefaults() {
-        return Map.of("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName(),
-                "spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFileSystem.Context.class.getName());
+        Map<String, String> defaults = new LinkedHashMap<>();
+        ForklessLocalFileSystem.hadoopSettings().forEach((key, value) -> defaults.put("spark.hadoop." + key, value));
+        return defaults;
     }
 }

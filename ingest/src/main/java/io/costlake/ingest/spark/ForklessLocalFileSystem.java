@@ -16,6 +16,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
@@ -46,6 +47,12 @@ import org.apache.hadoop.fs.permission.FsPermission;
 public final class ForklessLocalFileSystem extends LocalFileSystem {
     public ForklessLocalFileSystem() {
         super(new Raw());
+    }
+
+    /** The Hadoop settings that give {@code file:} paths this file system, through FileSystem and FileContext. */
+    public static Map<String, String> hadoopSettings() {
+        return Map.of("fs.file.impl", ForklessLocalFileSystem.class.getName(),
+                "fs.AbstractFileSystem.file.impl", Context.class.getName());
     }
 
     /** The file system without checksum files, which {@link LocalFileSystem} and {@link Context} wrap. */

@@ -135,8 +135,7 @@ class ForklessLocalFileSystemTest {
 
     private static Configuration configuration() {
         Configuration conf = new Configuration();
-        conf.set("fs.file.impl", ForklessLocalFileSystem.class.getName());
-        conf.set("fs.AbstractFileSystem.file.impl", ForklessLocalFileSystem.Context.class.getName());
+        ForklessLocalFileSystem.hadoopSettings().forEach(conf::set);
         return conf;
     }
 
