@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,35 @@ class BenchCommandTest {
         assertThat(dir.resolve("input/metrics")).isEmptyDirectory();
         assertThat(dir.resolve("input/prices.yaml")).isRegularFile();
         assertThat(dir.resolve("input/labels/idle-gpu-hours.csv")).isRegularFile();
+    }
+
+    @Test
+    void benchProfilesEachStageIntoAFlameGraphAndLogsItsHottestFrames() {
+        // itimer: the event every Linux can sample, where perf events (the cpu event's first choice) may be denied.
+        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
+                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
+                TestDatabase.freshSchema("bench"), "--profile", "itimer"));
+
+        assertThat(out.code()).as(out.stderr()).isZero();
+        for (String stage : List.of("ingest", "attribute", "persist", "report")) {
+            Path graph = dir.resolve("profiles/2026-01-01-" + stage + ".html");
+            assertThat(graph).isRegularFile().content().contains("<html").contains(stage);
+            // The step's hottest frames by self time, as async-profiler tables them, follow the file's name.
+            assertThat(out.stdout()).containsPattern("profile of step " + stage + " \\(itimer\\): "
+                    + Pattern.quote(graph.toString()) + "\\s+--- Execution profile ---\\s+Total samples\\s+: [1-9]");
+        }
+        assertThat(out.stdout()).contains("Flame graphs (itimer) of each stage: " + dir.resolve("profiles"));
+    }
+
+    @Test
+    void benchRefusesAnEventAsyncProfilerCannotSampleBeforeRunningAnything() {
+        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
+                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
+                TestDatabase.freshSchema("bench"), "--profile", "no-such-event"));
+
+        assertThat(out.code()).isEqualTo(3);
+        assertThat(out.stderr()).contains("costlake.profile.event 'no-such-event'");
+        assertThat(dir.resolve("lake")).doesNotExist();
     }
 
     /** The table's lines of one day by stage name (its first word). */

@@ -56,6 +56,11 @@ final class BenchCommand implements Callable<Integer> {
             + "the day has run, so that a long backfill needs the disk of one day's dump, not of all of them)"})
     boolean keepInput;
 
+    @Option(names = "--profile", paramLabel = "EVENT", description = {"sample each stage with async-profiler (cpu, "
+            + "wall, alloc, itimer, ...): a flame graph per stage and day in DIR/profiles, the hottest frames in the "
+            + "log (default: no profiling)"})
+    String profile;
+
     /** One line of the table; {@code liveHeapBytes} only on a day's total: the heap still in use after a full GC. */
     private record Stage(String day, String name, Duration wall, long rows, long peakHeapBytes, long liveHeapBytes) {}
 
@@ -86,7 +91,9 @@ final class BenchCommand implements Callable<Integer> {
                 .set("costlake.lake", root.resolve("lake"))
                 .set("costlake.out", root.resolve("reports"))
                 .set("costlake.prices", generator.priceBook(input))
-                .set("costlake.model.step-seconds", step);
+                .set("costlake.model.step-seconds", step)
+                .set("costlake.profile.event", profile)
+                .set("costlake.profile.dir", root.resolve("profiles"));
         try (ConfigurableApplicationContext context = spring.start()) {
             NightlyRunner runner = context.getBean(NightlyRunner.class);
             // Days are generated and run one at a time: a 30-day backfill of a big cluster would not fit on disk
@@ -107,6 +114,9 @@ final class BenchCommand implements Callable<Integer> {
             return failed.exitCode.code();
         }
         print(stages);
+        if (profile != null && !profile.isBlank()) {
+            System.out.printf("Flame graphs (%s) of each stage: %s%n", profile.strip(), root.resolve("profiles"));
+        }
         return ExitCode.OK.code();
     }
 

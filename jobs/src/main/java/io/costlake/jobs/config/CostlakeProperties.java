@@ -38,6 +38,7 @@ public class CostlakeProperties {
     /** {@code text} (default) or {@code json}: console log lines as one JSON object each (COSTLAKE_LOG_FORMAT). */
     private String logFormat = LogFormat.TEXT.configValue();
     private final Pushgateway pushgateway = new Pushgateway();
+    private final Profile profile = new Profile();
 
     public String getCluster() {
         return cluster;
@@ -126,6 +127,37 @@ public class CostlakeProperties {
 
     public Pushgateway getPushgateway() {
         return pushgateway;
+    }
+
+    public Profile getProfile() {
+        return profile;
+    }
+
+    /**
+     * Profiling of the nightly job's steps with async-profiler (what {@code costlake bench --profile} sets): a flame
+     * graph per step and day. It samples this JVM: the driver, and with a local master the executors too.
+     */
+    public static class Profile {
+        /** What to sample: cpu, wall, alloc, lock, itimer, ... (COSTLAKE_PROFILE_EVENT); empty: no profiling. */
+        private String event = "";
+        /** Directory of the flame graphs, {@code <day>-<step>.html} (COSTLAKE_PROFILE_DIR). */
+        private String dir = "costlake-data/profiles";
+
+        public String getEvent() {
+            return event;
+        }
+
+        public void setEvent(String event) {
+            this.event = event;
+        }
+
+        public String getDir() {
+            return dir;
+        }
+
+        public void setDir(String dir) {
+            this.dir = dir;
+        }
     }
 
     /** Run metrics are always stored in cost_run_metric; also pushed to a Prometheus Pushgateway when a URL is set. */

@@ -1,9 +1,15 @@
 package io.costlake.jobs.nightly;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobExecutionListener;
 import org.springframework.batch.core.Step;
+import org.springframework.batch.core.StepExecutionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -12,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.costlake.db.store.CostStore;
+import io.costlake.jobs.config.CostlakeProperties;
 import io.costlake.jobs.metrics.RunMetricsPublisher;
 
 /**
@@ -23,19 +30,25 @@ class NightlyJobConfiguration {
     static final String JOB_NAME = "costlakeNightly";
 
     @Bean
-    Job costlakeNightly(JobRepository repository, NightlySteps steps, CostStore store, RunMetricsPublisher metrics) {
+    Job costlakeNightly(JobRepository repository, NightlySteps steps, CostStore store, RunMetricsPublisher metrics,
+            CostlakeProperties properties) {
         // The tasklets do Spark and their own jOOQ transactions; wrapping them in a JDBC transaction would
         // only hold a connection open for minutes.
         ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
-        StepResources resources = new StepResources();
-        Step ingest = new StepBuilder("ingest", repository).tasklet(steps::ingest, noTransaction)
-                .listener(resources).build();
-        Step attribute = new StepBuilder("attribute", repository).tasklet(steps::attribute, noTransaction)
-                .listener(resources).build();
-        Step persist = new StepBuilder("persist", repository).tasklet(steps::persist, noTransaction)
-                .listener(resources).build();
-        Step report = new StepBuilder("report", repository).tasklet(steps::report, noTransaction)
-                .listener(resources).build();
+        List<StepExecutionListener> listeners = new ArrayList<>(List.of(new StepResources()));
+        CostlakeProperties.Profile profile = properties.getProfile();
+        if (!profile.getEvent().isBlank()) {
+            listeners.add(new StepProfiler(profile.getEvent(), Path.of(profile.getDir()).toAbsolutePath()));
+        }
+        Function<String, StepBuilder> step = name -> {
+            StepBuilder builder = new StepBuilder(name, repository);
+            listeners.forEach(builder::listener);
+            return builder;
+        };
+        Step ingest = step.apply("ingest").tasklet(steps::ingest, noTransaction).build();
+        Step attribute = step.apply("attribute").tasklet(steps::attribute, noTransaction).build();
+        Step persist = step.apply("persist").tasklet(steps::persist, noTransaction).build();
+        Step report = step.apply("report").tasklet(steps::report, noTransaction).build();
         return new JobBuilder(JOB_NAME, repository)
                 .start(ingest).next(attribute).next(persist).next(report)
                 .listener(new RunEndRecorder(store, metrics))
