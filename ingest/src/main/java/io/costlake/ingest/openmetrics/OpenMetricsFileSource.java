@@ -23,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 
+import io.costlake.ingest.spark.TextSplitFormat;
 import io.costlake.ingest.spark.InternalRowFrames;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
@@ -30,8 +31,9 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Reads OpenMetrics / Prometheus text files with timestamps (plain or gzip) as {@link ParsedSamples}.
  *
- * <p>Files are streamed by Hadoop's line reader in splits, so a file of many GB is never held in memory and
- * is parsed by all cores. Which files make an input is {@link io.costlake.ingest.files.MetricsFiles}' business.
+ * <p>Files are streamed in splits ({@link TextSplitFormat}: Hadoop's lines and splits, line ends found a word at a
+ * time), so a file of many GB is never held in memory and is parsed by all cores. Which files make an input is
+ * {@link io.costlake.ingest.files.MetricsFiles}' business.
  */
 public final class OpenMetricsFileSource {
     private static final long MIN_SPLIT_BYTES = 256L << 20;
@@ -78,7 +80,7 @@ public final class OpenMetricsFileSource {
         conf.setLong("mapreduce.input.fileinputformat.split.minsize", splitBytes(files, conf));
         JavaRDD<InternalRow> all = null;
         for (String file : files) {
-            JavaRDD<InternalRow> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class,
+            JavaRDD<InternalRow> fileRows = jsc.newAPIHadoopFile(file, TextSplitFormat.class, LongWritable.class,
                             Text.class, conf)
                     .mapPartitionsWithIndex((split, records) -> new SplitReader<>(file, split, records, rows), false);
             all = all == null ? fileRows : all.union(fileRows);
