@@ -3,6 +3,7 @@ package io.costlake.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,7 @@ class BenchCommandTest {
 
     @Test
     void benchRunsEveryStageOfTheNightlyJobAndDeletesTheDaysInputOnceRun() {
-        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
-                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
-                TestDatabase.freshSchema("bench")));
+        Console out = bench();
 
         assertThat(out.code()).as(out.stderr()).isZero();
         Map<String, List<String>> stages = stagesOf(out.stdout(), "2026-01-01");
@@ -51,9 +50,7 @@ class BenchCommandTest {
     @Test
     void benchProfilesEachStageIntoAFlameGraphAndLogsItsHottestFrames() {
         // itimer: the event every Linux can sample, where perf events (the cpu event's first choice) may be denied.
-        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
-                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
-                TestDatabase.freshSchema("bench"), "--profile", "itimer"));
+        Console out = bench("--profile", "itimer");
 
         assertThat(out.code()).as(out.stderr()).isZero();
         for (String stage : List.of("ingest", "attribute", "persist", "report")) {
@@ -68,13 +65,20 @@ class BenchCommandTest {
 
     @Test
     void benchRefusesAnEventAsyncProfilerCannotSampleBeforeRunningAnything() {
-        Console out = Console.capture(() -> CostlakeCommand.execute("bench", "--pods", "12", "--gpus", "2",
-                "--days", "1", "--step", "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
-                TestDatabase.freshSchema("bench"), "--profile", "no-such-event"));
+        Console out = bench("--profile", "no-such-event");
 
         assertThat(out.code()).isEqualTo(3);
         assertThat(out.stderr()).contains("costlake.profile.event 'no-such-event'");
         assertThat(dir.resolve("lake")).doesNotExist();
+    }
+
+    /** The tiny bench of one day into {@link #dir} and a fresh schema, with the given flags after its own. */
+    private Console bench(String... flags) {
+        List<String> args = new ArrayList<>(List.of("bench", "--pods", "12", "--gpus", "2", "--days", "1", "--step",
+                "900", "--dir", dir.toString(), "--db", TestDatabase.URL, "--db-schema",
+                TestDatabase.freshSchema("bench")));
+        args.addAll(List.of(flags));
+        return Console.capture(() -> CostlakeCommand.execute(args.toArray(String[]::new)));
     }
 
     /** The table's lines of one day by stage name (its first word). */

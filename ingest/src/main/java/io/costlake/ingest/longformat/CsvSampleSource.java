@@ -27,7 +27,6 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -38,6 +37,7 @@ import org.apache.spark.sql.SparkSession;
 import io.costlake.ingest.openmetrics.MalformedLineException;
 import io.costlake.ingest.openmetrics.MetricsInputException;
 import io.costlake.ingest.openmetrics.ParsedSamples;
+import io.costlake.ingest.spark.TextSplitFormat;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -69,7 +69,7 @@ public final class CsvSampleSource {
         List<JavaRDD<Row>> perFile = new ArrayList<>();
         for (String file : files) {
             Columns columns = Columns.fromHeader(file, headerLine(file, conf));
-            perFile.add(jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, conf)
+            perFile.add(jsc.newAPIHadoopFile(file, TextSplitFormat.class, LongWritable.class, Text.class, conf)
                     .map(record -> record._2().toString())
                     .zipWithIndex()
                     .mapPartitions(lines -> StreamSupport.stream(

@@ -14,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -23,8 +22,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 
-import io.costlake.ingest.spark.TextSplitFormat;
 import io.costlake.ingest.spark.InternalRowFrames;
+import io.costlake.ingest.spark.TextSplitFormat;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -54,7 +53,7 @@ public final class OpenMetricsFileSource {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaRDD<Row> rows = null;
         for (String file : files) {
-            JavaRDD<Row> fileRows = jsc.newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, conf)
+            JavaRDD<Row> fileRows = jsc.newAPIHadoopFile(file, TextSplitFormat.class, LongWritable.class, Text.class, conf)
                     .map(record -> record._2().toString())
                     .zipWithIndex()
                     .mapPartitions(lines -> parse(file, lines));

@@ -83,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
                 gpus, days, step, root);
         SyntheticClusterGenerator generator = new SyntheticClusterGenerator();
         Path input = root.resolve("input");
+        Path profiles = root.resolve("profiles");
         List<Stage> stages = new ArrayList<>();
         SpringContext spring = new SpringContext()
                 .set("costlake.db.url", db)
@@ -93,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
                 .set("costlake.prices", generator.priceBook(input))
                 .set("costlake.model.step-seconds", step)
                 .set("costlake.profile.event", profile)
-                .set("costlake.profile.dir", root.resolve("profiles"));
+                .set("costlake.profile.dir", profiles);
         try (ConfigurableApplicationContext context = spring.start()) {
             NightlyRunner runner = context.getBean(NightlyRunner.class);
             // Days are generated and run one at a time: a 30-day backfill of a big cluster would not fit on disk
@@ -115,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         print(stages);
         if (profile != null && !profile.isBlank()) {
-            System.out.printf("Flame graphs (%s) of each stage: %s%n", profile.strip(), root.resolve("profiles"));
+            System.out.printf("Flame graphs (%s) of each stage: %s%n", profile.strip(), profiles);
         }
         return ExitCode.OK.code();
     }
