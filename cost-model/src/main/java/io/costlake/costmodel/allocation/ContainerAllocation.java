@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.shiftleft;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -141,7 +142,11 @@ public final class ContainerAllocation {
         // count a node's intervals by those flags without grouping the rows by interval again. The capacity
         // totals are taken over the whole interval in the same window, so the rows are sorted once and windowed
         // once (a window per total and one for the flag sorted them twice and buffered them four times).
-        WindowSpec nodeInterval = Window.partitionBy("node_index", "bucket")
+        // The window's first key is the node and interval packed in one long, so that its sort compares most rows
+        // by that 64-bit prefix alone: led by node_index, whose prefix all of a node's rows share, nearly every
+        // comparison read both rows' fields. node_index and bucket stay keys: the rows are partitioned by the
+        // node, and the packed key only orders.
+        WindowSpec nodeInterval = Window.partitionBy(nodeIntervalKey(), col("node_index"), col("bucket"))
                 .orderBy(col("container_id").asc_nulls_first());
         WindowSpec wholeInterval = nodeInterval.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
         Dataset<Row> scaled = priced
@@ -318,6 +323,14 @@ public final class ContainerAllocation {
                 .divide(nextT.minus(t));
         return cpuUsage.withColumn("cpu_rate", coalesce(when(prevT.isNotNull().and(t.gt(prevT)), backward),
                 when(nextT.isNotNull().and(nextT.gt(t)), forward), lit(0.0)));
+    }
+
+    /**
+     * A node and sample interval packed in one long that sorts as the pair does: the node's index in the upper 32
+     * bits, the interval's start (epoch seconds: below 2^32 until 2106) in the lower ones.
+     */
+    private static Column nodeIntervalKey() {
+        return shiftleft(col("node_index").cast("long"), 32).bitwiseOR(col("bucket"));
     }
 
     /** The sum of what the containers of a node and interval want of a resource (the node's own row wants 0). */
