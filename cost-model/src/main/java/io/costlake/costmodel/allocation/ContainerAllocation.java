@@ -326,8 +326,10 @@ public final class ContainerAllocation {
     }
 
     /**
-     * A node and sample interval packed in one long that sorts as the pair does: the node's index in the upper 32
-     * bits, the interval's start (epoch seconds: below 2^32 until 2106) in the lower ones.
+     * A node and sample interval packed in one long: the node's index in the upper 32 bits, the interval's start in
+     * epoch seconds in the lower ones. It sorts as the pair does for intervals from 1970 to 2106 (below 2^32
+     * seconds); outside them its bits overlap, which only reorders the window's groups, as node_index and bucket are
+     * its keys too.
      */
     private static Column nodeIntervalKey() {
         return shiftleft(col("node_index").cast("long"), 32).bitwiseOR(col("bucket"));

@@ -23,9 +23,9 @@ import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 
 /**
  * Hadoop's {@link TextInputFormat} with the same lines in the same splits, whose uncompressed splits find each line's
- * end eight bytes at a time; the ingest reads its text inputs (OpenMetrics, CSV) with it. Hadoop's line reader tests every byte for a line end, one after the other: 15 % of a
- * warm ingest of a 10,000-pod day (71M lines of ~195 bytes) in an async-profiler profile. Compressed files, and a
- * configured record delimiter, are read by Hadoop's own reader.
+ * end eight bytes at a time; the ingest reads its text inputs (OpenMetrics, CSV) with it. Hadoop's line reader tests
+ * every byte for a line end, one after the other: 15 % of a warm ingest of a 10,000-pod day (71M lines of ~195 bytes)
+ * in an async-profiler profile. Compressed files, and a configured record delimiter, are read by Hadoop's own reader.
  *
  * <p>The lines and their splits are exactly Hadoop's ({@code TextSplitFormatTest} compares them for every split
  * size): a line ends at LF, CR or CRLF; a line belongs to the split whose start is before its first byte and whose
